@@ -1,0 +1,65 @@
+"""Repository rule that wraps the system's Python interpreter and headers.
+
+The interpreter comes from $PYTHON, else $PYTHON_BIN_PATH, else /usr/bin/python3
+(Debian's, which has pytest; the pyenv python3 on PATH does not). The same
+interpreter runs py_test targets (through a registered py_runtime) and provides
+the headers the extension is compiled against, so the two cannot disagree.
+"""
+
+_DEFAULT_PYTHON = "/usr/bin/python3"
+
+_QUERY = """
+import sys, sysconfig
+print(sys.executable)
+print(sysconfig.get_paths()["include"])
+print(sysconfig.get_config_var("EXT_SUFFIX"))
+print("%d.%d" % sys.version_info[:2])
+"""
+
+def _python_configure_impl(ctx):
+    python = ctx.os.environ.get("PYTHON") or ctx.os.environ.get("PYTHON_BIN_PATH") or _DEFAULT_PYTHON
+    found = ctx.which(python) if "/" not in python else ctx.path(python)
+    if found == None or not found.exists:
+        fail("cymade: Python interpreter '%s' not found; set PYTHON to a python3 with headers" % python)
+    result = ctx.execute([found, "-c", _QUERY])
+    if result.return_code != 0:
+        fail("cymade: '%s' failed to report its configuration:\n%s" % (found, result.stderr))
+    executable, include_dir, ext_suffix, version = result.stdout.strip().split("\n")
+    if not ctx.path(include_dir + "/Python.h").exists:
+        fail("cymade: no Python.h under %s; install python3-dev" % include_dir)
+    ctx.symlink(include_dir, "include")
+    ctx.file("defs.bzl", "PYTHON_EXT_SUFFIX = %r\nPYTHON_VERSION = %r\n" % (ext_suffix, version))
+    ctx.file("BUILD.bazel", """
+load("@bazel_tools//tools/python:toolchain.bzl", "py_runtime_pair")
+
+package(default_visibility = ["//visibility:public"])
+
+cc_library(
+    name = "python_headers",
+    hdrs = glob(["include/**/*.h"]),
+    includes = ["include"],
+)
+
+py_runtime(
+    name = "py3_runtime",
+    interpreter_path = "{executable}",
+    python_version = "PY3",
+)
+
+py_runtime_pair(
+    name = "runtime_pair",
+    py3_runtime = ":py3_runtime",
+)
+
+toolchain(
+    name = "python_toolchain",
+    toolchain = ":runtime_pair",
+    toolchain_type = "@bazel_tools//tools/python:toolchain_type",
+)
+""".format(executable = executable))
+
+python_configure = repository_rule(
+    implementation = _python_configure_impl,
+    environ = ["PYTHON", "PYTHON_BIN_PATH"],
+    local = True,
+)
