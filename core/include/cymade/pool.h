@@ -1,0 +1,126 @@
+/*
+ * cymade/pool.h - a thread pool with a lock-free normal path and priorities.
+ *
+ * Queues.  By default every worker owns a growable multi-producer/multi-
+ * consumer ring (Vyukov's bounded MPMC ring; a full ring is replaced by one
+ * twice its size, and the old one is freed through RCU once drained).
+ * Submitters push round-robin (a thread-local cursor, so no shared counter);
+ * a worker that submits pushes to its own ring.  A worker pops its own ring
+ * and steals from the others when it is empty.  CYMADE_STRATEGY_MUTEX swaps
+ * in one global queue under a mutex and condition variable, for comparison.
+ *
+ * Priority classes (cymade_pool_schedule):
+ *   priority < 0  urgent: runs before anything else, lowest value first.
+ *                 While any urgent job is queued or running, no normal or
+ *                 background job starts.  Several urgent jobs may run at once.
+ *   priority == 0 normal: FIFO per ring, the lock-free fast path.
+ *   priority > 0  background: starts only when no urgent job is pending and
+ *                 at least `priority` ms have passed since the last urgent or
+ *                 normal job finished (or since the pool started), lowest
+ *                 value first.
+ *
+ * Guarantees: every job that a submit accepted (returned CYMADE_OK) either
+ * runs exactly once or ends CANCELLED, and its future says which.
+ *
+ * Fork: a pool created before fork() returns CYMADE_EFORKED from every call
+ * in the child (its workers did not survive the fork); create a new pool.
+ */
+#ifndef CYMADE_POOL_H
+#define CYMADE_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cymade/error.h"
+#include "cymade/future.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cymade_pool cymade_pool;
+
+typedef enum cymade_strategy {
+    CYMADE_STRATEGY_RINGS = 0, /* per-worker lock-free rings with stealing (default) */
+    CYMADE_STRATEGY_MUTEX = 1, /* one queue under a mutex + condition variable */
+} cymade_strategy;
+
+typedef struct cymade_pool_options {
+    size_t workers;           /* >= 1 and <= CYMADE_POOL_MAX_WORKERS */
+    cymade_strategy strategy;
+    size_t ring_capacity;     /* initial cells per ring (power of two >= 2); 0: default */
+    /* Optional hooks, run on each worker thread: at start, before the worker
+     * parks (idles), and at exit.  The Python extension attaches the thread
+     * to the interpreter in on_start and releases the GIL in on_idle. */
+    void (*on_worker_start)(size_t worker, void *context);
+    void (*on_worker_idle)(size_t worker, void *context);
+    void (*on_worker_stop)(size_t worker, void *context);
+    void *hook_context;
+} cymade_pool_options;
+
+#define CYMADE_POOL_MAX_WORKERS 1024
+#define CYMADE_POOL_DEFAULT_RING_CAPACITY 1024
+
+/* Fills `options` with defaults for `workers` workers. */
+void cymade_pool_options_init(cymade_pool_options *options, size_t workers);
+
+/* Creates a pool and starts its workers.  CYMADE_EINVAL for a NULL argument
+ * or bad option, CYMADE_ENOMEM, CYMADE_EAGAIN if a thread cannot start. */
+int cymade_pool_create(cymade_pool **pool, const cymade_pool_options *options);
+
+/* Queues job(arg) at normal priority.  If `future` is not NULL it receives a
+ * new reference to the job's future.  CYMADE_EINVAL (NULL pool or job),
+ * CYMADE_ESHUTDOWN, CYMADE_ENOMEM, CYMADE_EFORKED; on error nothing was
+ * queued and *future is left untouched. */
+int cymade_pool_submit(cymade_pool *pool, cymade_job_fn job, void *arg, cymade_future **future);
+
+/* As cymade_pool_submit, at `priority` (see the classes above). */
+int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job, void *arg,
+                         cymade_future **future);
+
+/* Queues an embedder-initialised future (cymade_future_init) at `priority`.
+ * On success the pool takes its own reference; the caller keeps theirs. */
+int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future *future);
+
+/* Stops accepting jobs.  With `cancel_pending`, every job not yet started is
+ * cancelled; otherwise queued jobs still run.  With `wait`, returns after the
+ * workers have finished every job that will run and exited.  Idempotent; a
+ * later call may add cancel_pending or wait.  Must not be called with
+ * wait=true from one of the pool's own workers (CYMADE_EINVAL). */
+int cymade_pool_shutdown(cymade_pool *pool, bool wait, bool cancel_pending);
+
+/* Shuts down (waiting, without cancelling) if needed, then frees the pool.
+ * Must not be called from one of the pool's own workers (CYMADE_EINVAL). */
+int cymade_pool_destroy(cymade_pool *pool);
+
+typedef struct cymade_worker_stats {
+    uint64_t completed; /* jobs this worker ran to completion */
+    uint64_t stolen;    /* of those, jobs taken from another worker's ring */
+    uint64_t queued;    /* jobs waiting in this worker's ring(s) */
+    uint64_t ring_grows;
+} cymade_worker_stats;
+
+typedef struct cymade_pool_stats {
+    uint64_t queued;    /* all classes, not yet started */
+    uint64_t running;
+    uint64_t completed;
+    uint64_t cancelled;
+    uint64_t stolen;
+    uint64_t ring_grows;
+    size_t workers;
+} cymade_pool_stats;
+
+/* A snapshot; counters are read without stopping the pool.  `per_worker`
+ * may be NULL, else it must hold `stats->workers` entries (query first with
+ * per_worker = NULL to learn the count). */
+int cymade_pool_get_stats(cymade_pool *pool, cymade_pool_stats *stats, cymade_worker_stats *per_worker);
+
+/* The index of the calling thread if it is one of `pool`'s workers, else -1. */
+int cymade_pool_current_worker(const cymade_pool *pool);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CYMADE_POOL_H */

@@ -1,0 +1,642 @@
+/*
+ * pool.c - workers, priority classes and the pool's lifecycle.
+ *
+ * The normal path is a strategy push (lock-free for the rings) and, on the
+ * worker side, a strategy pop followed by ONE atomic load of
+ * `priority_state`.  That word is zero unless something unusual is going on
+ * (an urgent job outstanding, a background job queued, or a cancelling
+ * shutdown), and only then does a worker take the slow path.
+ *
+ * Urgent rule.  The urgent count is raised (seq_cst) before the job enters
+ * the urgent heap, and a worker checks the word (seq_cst) after popping a
+ * normal job.  If the check sees an urgent job, the normal job is kept
+ * aside in the worker's stash and started once no urgent job is outstanding,
+ * so no normal job starts after an urgent submit has returned.
+ *
+ * Background rule.  A background job becomes due `priority` ms after the
+ * last urgent or normal job finished.  Workers count their foreground
+ * completions in single-writer counters (no shared writes on the fast path);
+ * an idle worker that sees a background job queued watches the sum and
+ * restarts the delay whenever it changed.  It re-checks at least every
+ * millisecond, so a background job may start up to ~1 ms late, never early.
+ */
+#include "cymade/pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "cpu_relax.h"
+#include "cymade/cacheline.h"
+#include "futex.h"
+#include "future_internal.h"
+#include "job_heap.h"
+#include "queue_strategy.h"
+#include "rcu.h"
+
+#define POOL_MAGIC UINT64_C(0x63796d6164656f6b) /* "cymadeok" */
+#define POOL_DEAD UINT64_C(0xdeadbeefdeadbeef)
+
+/* priority_state layout: urgent jobs queued or running in the low 32 bits,
+ * background jobs queued in bits 32..62, and the cancelling flag on top. */
+#define URGENT_ONE UINT64_C(1)
+#define URGENT_MASK UINT64_C(0xffffffff)
+#define BACKGROUND_ONE (UINT64_C(1) << 32)
+#define BACKGROUND_MASK (UINT64_C(0x7fffffff) << 32)
+#define CANCELLING (UINT64_C(1) << 63)
+
+/* Pops to attempt before parking: long enough to catch a job submitted
+ * right behind the last one, short enough not to burn a core. */
+#define SPIN_ROUNDS 64
+#define BACKGROUND_POLL_NS UINT64_C(1000000)
+
+typedef struct worker {
+    _Alignas(CYMADE_CACHELINE_SIZE) cymade_pool *pool;
+    size_t index;
+    pthread_t thread;
+    cymade_future *stash; /* a normal job popped while an urgent one was outstanding */
+    bool stash_stolen;
+    /* Single-writer counters: only this worker stores, anyone may load. */
+    cymade_atomic_u64 completed;
+    cymade_atomic_u64 foreground_completed;
+    cymade_atomic_u64 stolen;
+    cymade_atomic_u64 running;
+} worker;
+
+struct cymade_pool {
+    uint64_t magic;
+    uint64_t fork_generation;
+    const queue_strategy *strategy;
+    job_queue *queue;
+    size_t worker_count;
+    worker *workers;
+    cymade_pool_options options;
+
+    _Alignas(CYMADE_CACHELINE_SIZE) cymade_atomic_u64 priority_state;
+
+    _Alignas(CYMADE_CACHELINE_SIZE) pthread_mutex_t priority_lock;
+    job_heap urgent;
+    job_heap background;
+    uint64_t next_sequence;
+    bool priority_closed;
+    uint64_t watched_completions;  /* background rule, see above */
+    uint64_t watched_since_ns;
+
+    cymade_atomic_u64 closing;
+    cymade_atomic_u64 cancelled;
+    pthread_mutex_t lifecycle_lock;
+    bool joined;
+};
+
+/* ---------------------------------------------------------------------------
+ * Fork: the child keeps the pool's memory but none of its threads.
+ * ------------------------------------------------------------------------- */
+
+static cymade_atomic_u64 fork_generation;
+static pthread_once_t fork_hook_once = PTHREAD_ONCE_INIT;
+
+static void count_fork_in_child(void) {
+    /* relaxed: the child is single-threaded here. */
+    cymade_atomic_u64_fetch_add(&fork_generation, 1, memory_order_relaxed);
+}
+
+static void install_fork_hook(void) {
+    pthread_atfork(NULL, NULL, count_fork_in_child);
+}
+
+/* CYMADE_OK if `pool` looks alive and belongs to this process. */
+static int check_pool(const cymade_pool *pool) {
+    if (pool == NULL || pool->magic != POOL_MAGIC) {
+        return CYMADE_EINVAL;
+    }
+    /* relaxed: only ever changed in a fork child before it has threads. */
+    if (cymade_atomic_u64_load(&fork_generation, memory_order_relaxed) != pool->fork_generation) {
+        return CYMADE_EFORKED;
+    }
+    return CYMADE_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Workers
+ * ------------------------------------------------------------------------- */
+
+static _Thread_local worker *current_worker;
+static _Thread_local size_t submit_cursor;
+
+/* Single-writer increment: a plain load and store, no locked instruction. */
+static void counter_increment(cymade_atomic_u64 *counter) {
+    /* relaxed: statistics and the background watch tolerate staleness. */
+    cymade_atomic_u64_store(counter, cymade_atomic_u64_load(counter, memory_order_relaxed) + 1,
+                            memory_order_relaxed);
+}
+
+static void release_urgent_slot(cymade_pool *pool) {
+    /* acq_rel: the last urgent job's completion must be visible to workers
+     * that resume normal jobs after reading the count drop to zero. */
+    uint64_t before = cymade_atomic_u64_fetch_sub(&pool->priority_state, URGENT_ONE, memory_order_acq_rel);
+    if ((before & URGENT_MASK) == 1) {
+        pool->strategy->wake_all(pool->queue);
+    }
+}
+
+static void cancel_queued(cymade_pool *pool, cymade_future *job) {
+    if (cymade_future_cancel(job)) {
+        /* relaxed: a statistic. */
+        cymade_atomic_u64_fetch_add(&pool->cancelled, 1, memory_order_relaxed);
+    }
+    if (job->priority < 0) {
+        release_urgent_slot(pool);
+    }
+    cymade_future_release(job);
+}
+
+static void run_job(worker *self, cymade_future *job) {
+    cymade_pool *pool = self->pool;
+    if (future_start(job)) {
+        /* relaxed: statistics. */
+        cymade_atomic_u64_store(&self->running, 1, memory_order_relaxed);
+        void *result = NULL;
+        int status = job->job(job->job_arg, &result);
+        future_complete(job, result, status);
+        cymade_atomic_u64_store(&self->running, 0, memory_order_relaxed);
+        counter_increment(&self->completed);
+        if (job->priority <= 0) {
+            counter_increment(&self->foreground_completed);
+        }
+    }
+    if (job->priority < 0) {
+        release_urgent_slot(pool);
+    }
+    cymade_future_release(job);
+}
+
+static uint64_t foreground_completions(cymade_pool *pool) {
+    uint64_t total = 0;
+    for (size_t i = 0; i < pool->worker_count; i++) {
+        /* relaxed: the watch only needs to notice a change. */
+        total += cymade_atomic_u64_load(&pool->workers[i].foreground_completed, memory_order_relaxed);
+    }
+    return total;
+}
+
+/* Takes the most urgent job, or NULL. */
+static cymade_future *take_urgent(cymade_pool *pool) {
+    pthread_mutex_lock(&pool->priority_lock);
+    cymade_future *job = job_heap_pop(&pool->urgent);
+    pthread_mutex_unlock(&pool->priority_lock);
+    return job;
+}
+
+/* Takes the lowest background job if it is due; otherwise sets *wake_at to
+ * when to look again. */
+static cymade_future *take_background(cymade_pool *pool, uint64_t *wake_at) {
+    uint64_t now = futex_monotonic_ns();
+    uint64_t completions = foreground_completions(pool);
+    cymade_future *job = NULL;
+    pthread_mutex_lock(&pool->priority_lock);
+    if (completions != pool->watched_completions) {
+        pool->watched_completions = completions;
+        pool->watched_since_ns = now;
+    }
+    cymade_future *lowest = job_heap_peek(&pool->background);
+    if (lowest != NULL) {
+        uint64_t due = pool->watched_since_ns + (uint64_t)lowest->priority * 1000000u;
+        /* acquire: pairs with the urgent submit's count raise. */
+        bool urgent = (cymade_atomic_u64_load(&pool->priority_state, memory_order_acquire) & URGENT_MASK) != 0;
+        /* After shutdown no foreground job can arrive: the pool is as idle
+         * as it will ever be, so background jobs no longer wait. */
+        bool closing = cymade_atomic_u64_load(&pool->closing, memory_order_relaxed) != 0;
+        if (!urgent && (now >= due || closing)) {
+            job = job_heap_pop(&pool->background);
+            /* relaxed: the heap itself is guarded by the lock. */
+            cymade_atomic_u64_fetch_sub(&pool->priority_state, BACKGROUND_ONE, memory_order_relaxed);
+        } else {
+            *wake_at = due < now + BACKGROUND_POLL_NS ? due : now + BACKGROUND_POLL_NS;
+        }
+    }
+    pthread_mutex_unlock(&pool->priority_lock);
+    return job;
+}
+
+static bool worker_should_exit(worker *self, uint64_t state) {
+    cymade_pool *pool = self->pool;
+    /* acquire: closing happens-before the queue close we rely on below. */
+    return self->stash == NULL && (state & (URGENT_MASK | BACKGROUND_MASK)) == 0 &&
+           cymade_atomic_u64_load(&pool->closing, memory_order_acquire) != 0 &&
+           pool->strategy->is_drained(pool->queue);
+}
+
+/* The park re-check: true if this worker has something to do after all. */
+static bool worker_has_other_work(void *context) {
+    worker *self = context;
+    cymade_pool *pool = self->pool;
+    /* seq_cst: part of the park/wake handshake with submitters. */
+    uint64_t state = cymade_atomic_u64_load(&pool->priority_state, memory_order_seq_cst);
+    if (state & URGENT_MASK) {
+        pthread_mutex_lock(&pool->priority_lock);
+        bool queued = job_heap_peek(&pool->urgent) != NULL;
+        pthread_mutex_unlock(&pool->priority_lock);
+        return queued;
+    }
+    return self->stash != NULL || worker_should_exit(self, state);
+}
+
+/* The worker's next job; NULL when the pool is shut down and drained. */
+static cymade_future *next_job(worker *self) {
+    cymade_pool *pool = self->pool;
+    unsigned spins = 0;
+    bool idle_reported = false;
+    for (;;) {
+        bool stolen = false;
+        cymade_future *job = self->stash;
+        if (job != NULL) {
+            self->stash = NULL;
+            stolen = self->stash_stolen;
+        } else {
+            job = pool->strategy->pop(pool->queue, self->index, &stolen);
+        }
+        /* seq_cst: the one load of the fast path; ordered after the pop so
+         * an urgent submit that returned before it is seen (see top). */
+        uint64_t state = cymade_atomic_u64_load(&pool->priority_state, memory_order_seq_cst);
+        if (state == 0 && job != NULL) {
+            if (stolen) {
+                counter_increment(&self->stolen);
+            }
+            return job;
+        }
+        if (state & CANCELLING) {
+            if (job != NULL) {
+                cancel_queued(pool, job);
+                continue;
+            }
+        } else if (state & URGENT_MASK) {
+            if (job != NULL) {
+                self->stash = job;
+                self->stash_stolen = stolen;
+            }
+            cymade_future *urgent = take_urgent(pool);
+            if (urgent != NULL) {
+                return urgent;
+            }
+        } else if (job != NULL) {
+            if (stolen) {
+                counter_increment(&self->stolen);
+            }
+            return job;
+        }
+        uint64_t wake_at = 0;
+        if ((state & BACKGROUND_MASK) != 0 && (state & (URGENT_MASK | CANCELLING)) == 0) {
+            cymade_future *background = take_background(pool, &wake_at);
+            if (background != NULL) {
+                return background;
+            }
+        }
+        if (worker_should_exit(self, state)) {
+            return NULL;
+        }
+        if (spins++ < SPIN_ROUNDS) {
+            cpu_relax();
+            continue;
+        }
+        if (!idle_reported && pool->options.on_worker_idle != NULL) {
+            pool->options.on_worker_idle(self->index, pool->options.hook_context);
+            idle_reported = true;
+        }
+        struct timespec deadline = {.tv_sec = (time_t)(wake_at / 1000000000u), .tv_nsec = (long)(wake_at % 1000000000u)};
+        pool->strategy->park(pool->queue, worker_has_other_work, self, wake_at ? &deadline : NULL);
+        spins = 0;
+    }
+}
+
+static void *worker_main(void *argument) {
+    worker *self = argument;
+    cymade_pool *pool = self->pool;
+    current_worker = self;
+    if (pool->options.on_worker_start != NULL) {
+        pool->options.on_worker_start(self->index, pool->options.hook_context);
+    }
+    for (cymade_future *job; (job = next_job(self)) != NULL;) {
+        run_job(self, job);
+    }
+    if (pool->options.on_worker_stop != NULL) {
+        pool->options.on_worker_stop(self->index, pool->options.hook_context);
+    }
+    current_worker = NULL;
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * Creation
+ * ------------------------------------------------------------------------- */
+
+void cymade_pool_options_init(cymade_pool_options *options, size_t workers) {
+    *options = (cymade_pool_options){
+        .workers = workers,
+        .strategy = CYMADE_STRATEGY_RINGS,
+        .ring_capacity = CYMADE_POOL_DEFAULT_RING_CAPACITY,
+    };
+}
+
+static const queue_strategy *strategy_for(cymade_strategy strategy) {
+    switch (strategy) {
+    case CYMADE_STRATEGY_RINGS: return &ring_queue_strategy;
+    case CYMADE_STRATEGY_MUTEX: return &mutex_queue_strategy;
+    }
+    return NULL;
+}
+
+static void abort_create(cymade_pool *pool, size_t started_workers);
+
+int cymade_pool_create(cymade_pool **out, const cymade_pool_options *options) {
+    if (out == NULL || options == NULL || options->workers < 1 || options->workers > CYMADE_POOL_MAX_WORKERS) {
+        return CYMADE_EINVAL;
+    }
+    size_t capacity = options->ring_capacity ? options->ring_capacity : CYMADE_POOL_DEFAULT_RING_CAPACITY;
+    const queue_strategy *strategy = strategy_for(options->strategy);
+    if (strategy == NULL || capacity < 2 || (capacity & (capacity - 1)) != 0) {
+        return CYMADE_EINVAL;
+    }
+    pthread_once(&fork_hook_once, install_fork_hook);
+    cymade_rcu_init();
+
+    cymade_pool *pool = cymade_aligned_alloc(CYMADE_CACHELINE_SIZE, sizeof *pool);
+    worker *workers = cymade_aligned_alloc(CYMADE_CACHELINE_SIZE, options->workers * sizeof *workers);
+    job_queue *queue = strategy->create(options->workers, capacity);
+    if (pool == NULL || workers == NULL || queue == NULL) {
+        cymade_free(pool);
+        cymade_free(workers);
+        if (queue != NULL) {
+            strategy->destroy(queue);
+        }
+        return CYMADE_ENOMEM;
+    }
+    pool->magic = POOL_MAGIC;
+    pool->fork_generation = cymade_atomic_u64_load(&fork_generation, memory_order_relaxed);
+    pool->strategy = strategy;
+    pool->queue = queue;
+    pool->worker_count = options->workers;
+    pool->workers = workers;
+    pool->options = *options;
+    cymade_atomic_u64_init(&pool->priority_state, 0);
+    pthread_mutex_init(&pool->priority_lock, NULL);
+    job_heap_init(&pool->urgent);
+    job_heap_init(&pool->background);
+    pool->next_sequence = 0;
+    pool->priority_closed = false;
+    pool->watched_completions = 0;
+    pool->watched_since_ns = futex_monotonic_ns();
+    cymade_atomic_u64_init(&pool->closing, 0);
+    cymade_atomic_u64_init(&pool->cancelled, 0);
+    pthread_mutex_init(&pool->lifecycle_lock, NULL);
+    pool->joined = false;
+
+    for (size_t i = 0; i < pool->worker_count; i++) {
+        worker *w = &workers[i];
+        w->pool = pool;
+        w->index = i;
+        w->stash = NULL;
+        w->stash_stolen = false;
+        cymade_atomic_u64_init(&w->completed, 0);
+        cymade_atomic_u64_init(&w->foreground_completed, 0);
+        cymade_atomic_u64_init(&w->stolen, 0);
+        cymade_atomic_u64_init(&w->running, 0);
+    }
+    for (size_t i = 0; i < pool->worker_count; i++) {
+        if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
+            abort_create(pool, i);
+            return CYMADE_EAGAIN;
+        }
+    }
+    *out = pool;
+    return CYMADE_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Submission
+ * ------------------------------------------------------------------------- */
+
+static int enqueue_prioritised(cymade_pool *pool, cymade_future *job) {
+    int rc = CYMADE_OK;
+    pthread_mutex_lock(&pool->priority_lock);
+    if (pool->priority_closed) {
+        rc = CYMADE_ESHUTDOWN;
+    } else if (job->priority < 0) {
+        job->sequence = pool->next_sequence++;
+        /* seq_cst: raised before the job is visible, and ordered against
+         * workers' fast-path load (the urgent rule, see top). */
+        cymade_atomic_u64_fetch_add(&pool->priority_state, URGENT_ONE, memory_order_seq_cst);
+        rc = job_heap_push(&pool->urgent, job);
+        if (rc != CYMADE_OK) {
+            cymade_atomic_u64_fetch_sub(&pool->priority_state, URGENT_ONE, memory_order_seq_cst);
+        }
+    } else {
+        job->sequence = pool->next_sequence++;
+        rc = job_heap_push(&pool->background, job);
+        if (rc == CYMADE_OK) {
+            /* seq_cst: part of the park/wake handshake with idle workers. */
+            cymade_atomic_u64_fetch_add(&pool->priority_state, BACKGROUND_ONE, memory_order_seq_cst);
+        }
+    }
+    pthread_mutex_unlock(&pool->priority_lock);
+    if (rc == CYMADE_OK) {
+        pool->strategy->wake_all(pool->queue);
+    }
+    return rc;
+}
+
+/* Queues `future`, which already carries the pool's reference. */
+static int enqueue(cymade_pool *pool, cymade_future *future) {
+    if (future->priority != 0) {
+        return enqueue_prioritised(pool, future);
+    }
+    worker *self = current_worker;
+    size_t hint = (self != NULL && self->pool == pool) ? self->index : submit_cursor++;
+    return pool->strategy->push(pool->queue, hint, future);
+}
+
+int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future *future) {
+    int rc = check_pool(pool);
+    if (rc != CYMADE_OK) {
+        return rc;
+    }
+    if (future == NULL || future->job == NULL || cymade_future_get_state(future) != CYMADE_FUTURE_PENDING) {
+        return CYMADE_EINVAL;
+    }
+    future->priority = priority;
+    cymade_future_retain(future); /* the pool's reference */
+    rc = enqueue(pool, future);
+    if (rc != CYMADE_OK) {
+        cymade_future_release(future);
+    }
+    return rc;
+}
+
+int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job, void *arg,
+                         cymade_future **future) {
+    int rc = check_pool(pool);
+    if (rc != CYMADE_OK) {
+        return rc;
+    }
+    if (job == NULL) {
+        return CYMADE_EINVAL;
+    }
+    cymade_future *created = future_create(job, arg);
+    if (created == NULL) {
+        return CYMADE_ENOMEM;
+    }
+    created->priority = priority;
+    /* relaxed: the future is still private; one reference for the pool and
+     * one for the caller, if they asked for it. */
+    cymade_atomic_u64_store(&created->references, future != NULL ? 2 : 1, memory_order_relaxed);
+    rc = enqueue(pool, created);
+    if (rc != CYMADE_OK) {
+        cymade_atomic_u64_store(&created->references, 1, memory_order_relaxed);
+        cymade_future_release(created);
+    } else if (future != NULL) {
+        *future = created;
+    }
+    return rc;
+}
+
+int cymade_pool_submit(cymade_pool *pool, cymade_job_fn job, void *arg, cymade_future **future) {
+    return cymade_pool_schedule(pool, 0, job, arg, future);
+}
+
+/* ---------------------------------------------------------------------------
+ * Shutdown and destruction
+ * ------------------------------------------------------------------------- */
+
+static void cancel_everything_queued(cymade_pool *pool) {
+    bool stolen;
+    for (cymade_future *job; (job = pool->strategy->pop(pool->queue, 0, &stolen)) != NULL;) {
+        cancel_queued(pool, job);
+    }
+    pthread_mutex_lock(&pool->priority_lock);
+    job_heap urgent = pool->urgent;
+    job_heap background = pool->background;
+    job_heap_init(&pool->urgent);
+    job_heap_init(&pool->background);
+    /* relaxed: the heaps are guarded by the lock. */
+    cymade_atomic_u64_fetch_sub(&pool->priority_state, BACKGROUND_ONE * background.size, memory_order_relaxed);
+    pthread_mutex_unlock(&pool->priority_lock);
+    for (cymade_future *job; (job = job_heap_pop(&urgent)) != NULL;) {
+        cancel_queued(pool, job);
+    }
+    for (cymade_future *job; (job = job_heap_pop(&background)) != NULL;) {
+        cancel_queued(pool, job);
+    }
+    job_heap_destroy(&urgent);
+    job_heap_destroy(&background);
+}
+
+static void free_pool(cymade_pool *pool) {
+    pool->strategy->destroy(pool->queue);
+    job_heap_destroy(&pool->urgent);
+    job_heap_destroy(&pool->background);
+    pthread_mutex_destroy(&pool->priority_lock);
+    pthread_mutex_destroy(&pool->lifecycle_lock);
+    cymade_free(pool->workers);
+    pool->magic = POOL_DEAD; /* catches some uses after destroy */
+    cymade_free(pool);
+}
+
+/* A worker failed to start: stop the ones that did (nothing was queued). */
+static void abort_create(cymade_pool *pool, size_t started_workers) {
+    pool->strategy->close(pool->queue);
+    /* release: a worker that reads closing sees the queue closed. */
+    cymade_atomic_u64_store(&pool->closing, 1, memory_order_release);
+    pool->strategy->wake_all(pool->queue);
+    for (size_t i = 0; i < started_workers; i++) {
+        pthread_join(pool->workers[i].thread, NULL);
+    }
+    free_pool(pool);
+}
+
+int cymade_pool_shutdown(cymade_pool *pool, bool wait, bool cancel_pending) {
+    int rc = check_pool(pool);
+    if (rc != CYMADE_OK) {
+        return rc;
+    }
+    worker *self = current_worker;
+    if (wait && self != NULL && self->pool == pool) {
+        return CYMADE_EINVAL; /* a worker cannot wait for itself to exit */
+    }
+    pthread_mutex_lock(&pool->lifecycle_lock);
+    if (cymade_atomic_u64_load(&pool->closing, memory_order_relaxed) == 0) {
+        pool->strategy->close(pool->queue);
+        pthread_mutex_lock(&pool->priority_lock);
+        pool->priority_closed = true;
+        pthread_mutex_unlock(&pool->priority_lock);
+        /* release: a worker that reads closing sees the queue closed. */
+        cymade_atomic_u64_store(&pool->closing, 1, memory_order_release);
+    }
+    if (cancel_pending) {
+        /* seq_cst: workers check the flag on every popped job from now on. */
+        cymade_atomic_u64_fetch_or(&pool->priority_state, CANCELLING, memory_order_seq_cst);
+        cancel_everything_queued(pool);
+    }
+    pool->strategy->wake_all(pool->queue);
+    if (wait && !pool->joined) {
+        for (size_t i = 0; i < pool->worker_count; i++) {
+            pthread_join(pool->workers[i].thread, NULL);
+        }
+        pool->joined = true;
+    }
+    pthread_mutex_unlock(&pool->lifecycle_lock);
+    return CYMADE_OK;
+}
+
+int cymade_pool_destroy(cymade_pool *pool) {
+    int rc = check_pool(pool);
+    if (rc != CYMADE_OK) {
+        return rc;
+    }
+    worker *self = current_worker;
+    if (self != NULL && self->pool == pool) {
+        return CYMADE_EINVAL;
+    }
+    cymade_pool_shutdown(pool, true, false);
+    free_pool(pool);
+    return CYMADE_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Introspection
+ * ------------------------------------------------------------------------- */
+
+int cymade_pool_get_stats(cymade_pool *pool, cymade_pool_stats *stats, cymade_worker_stats *per_worker) {
+    int rc = check_pool(pool);
+    if (rc != CYMADE_OK) {
+        return rc;
+    }
+    if (stats == NULL) {
+        return CYMADE_EINVAL;
+    }
+    *stats = (cymade_pool_stats){.workers = pool->worker_count};
+    for (size_t i = 0; i < pool->worker_count; i++) {
+        worker *w = &pool->workers[i];
+        cymade_worker_stats one;
+        pool->strategy->worker_counts(pool->queue, i, &one.queued, &one.ring_grows);
+        /* relaxed: a snapshot of statistics. */
+        one.completed = cymade_atomic_u64_load(&w->completed, memory_order_relaxed);
+        one.stolen = cymade_atomic_u64_load(&w->stolen, memory_order_relaxed);
+        stats->queued += one.queued;
+        stats->running += cymade_atomic_u64_load(&w->running, memory_order_relaxed);
+        stats->completed += one.completed;
+        stats->stolen += one.stolen;
+        stats->ring_grows += one.ring_grows;
+        if (per_worker != NULL) {
+            per_worker[i] = one;
+        }
+    }
+    pthread_mutex_lock(&pool->priority_lock);
+    stats->queued += pool->urgent.size + pool->background.size;
+    pthread_mutex_unlock(&pool->priority_lock);
+    stats->cancelled = cymade_atomic_u64_load(&pool->cancelled, memory_order_relaxed);
+    return CYMADE_OK;
+}
+
+int cymade_pool_current_worker(const cymade_pool *pool) {
+    worker *self = current_worker;
+    return (self != NULL && self->pool == pool) ? (int)self->index : -1;
+}

@@ -1,0 +1,53 @@
+/*
+ * queue_strategy.h - how the pool stores normal-priority jobs.
+ *
+ * The pool's worker loop, priorities and lifecycle are written once against
+ * this interface; the strategies differ only in the queue and in how an idle
+ * worker sleeps.  That makes the benchmarks compare queues, not pools.
+ */
+#ifndef CYMADE_QUEUE_STRATEGY_H
+#define CYMADE_QUEUE_STRATEGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cymade/future.h"
+
+typedef struct job_queue job_queue;
+
+typedef struct queue_strategy {
+    const char *name;
+    /* NULL when out of memory or on a bad capacity. */
+    job_queue *(*create)(size_t workers, size_t ring_capacity);
+    /* Frees the queue; it must be empty and no thread may use it any more. */
+    void (*destroy)(job_queue *queue);
+    /* Appends `job` near `worker_hint` (any value; reduced modulo workers)
+     * and wakes a parked worker.  CYMADE_OK, or CYMADE_ENOMEM or
+     * CYMADE_ESHUTDOWN (after close) with nothing queued. */
+    int (*push)(job_queue *queue, size_t worker_hint, cymade_future *job);
+    /* Takes the next job for `worker`: its own first, then others' (*stolen
+     * is then set).  NULL when every queue looked empty. */
+    cymade_future *(*pop)(job_queue *queue, size_t worker, bool *stolen);
+    /* Sleeps until woken, the CLOCK_MONOTONIC deadline (NULL: none), or at
+     * once if a job is queued or `has_other_work(context)` is true.  The
+     * re-check happens after the sleeper is announced, so a push or a
+     * wake_all that follows a false re-check always wakes it. */
+    void (*park)(job_queue *queue, bool (*has_other_work)(void *context), void *context,
+                 const struct timespec *deadline);
+    /* Makes every later push fail with CYMADE_ESHUTDOWN.  A push that
+     * succeeded happened before the close, so its job will be popped. */
+    void (*close)(job_queue *queue);
+    /* True once closed and every job has been popped. */
+    bool (*is_drained)(job_queue *queue);
+    /* Wakes every parked worker (call after making has_other_work true). */
+    void (*wake_all)(job_queue *queue);
+    /* Jobs queued at `worker` (snapshot) and how often its ring grew. */
+    void (*worker_counts)(job_queue *queue, size_t worker, uint64_t *queued, uint64_t *grows);
+} queue_strategy;
+
+extern const queue_strategy ring_queue_strategy;
+extern const queue_strategy mutex_queue_strategy;
+
+#endif /* CYMADE_QUEUE_STRATEGY_H */

@@ -1,0 +1,27 @@
+#!/bin/bash
+# Installs the Debian packages cymade needs, and only those that are missing.
+set -euo pipefail
+
+packages=(
+    bazel-bootstrap        # Bazel 4.2.3, run offline (see WORKSPACE)
+    gcc g++ clang libclang-rt-14-dev libtsan2
+    liburcu-dev            # userspace RCU: ring reclamation, wfcqueue benchmark
+    libgtest-dev googletest
+    python3-dev python3-pytest python3-pytest-asyncio python3-pytest-timeout
+    python3-hypothesis python3-matplotlib
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
+fi

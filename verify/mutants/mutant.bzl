@@ -1,0 +1,49 @@
+"""atomic_mutant: proves a verify/ suite can fail.
+
+A mutant is a copy of core/include/cymade/atomic.h with one deliberate bug,
+made by a sed script.  The suite's sources are recompiled against the mutant
+header and the resulting test must fail with an expected message.  The sed
+script must change the header: a mutant that silently stops applying (because
+the header changed) fails the build instead of passing vacuously.
+"""
+
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
+
+def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], copts = [], linkopts = []):
+    """Declares <name>_is_caught, a test that passes only if the suite rejects the mutant.
+
+    Args:
+      name: the mutant's name.
+      sed_script: a sed expression applied to atomic.h.
+      suite_srcs: the suite's sources (a filegroup), recompiled against the mutant.
+      expected_failure: an extended regex the failing suite's output must match.
+      args: arguments for the suite binary (e.g. a litmus test filter).
+      copts: extra compile options for the suite (e.g. -fsanitize=thread).
+      linkopts: extra link options for the suite.
+    """
+    native.genrule(
+        name = name + "_header",
+        srcs = ["//core:include/cymade/atomic.h"],
+        outs = [name + "/cymade/atomic.h"],
+        cmd = "sed -e '%s' $< > $@ && ! cmp -s $< $@" % sed_script,
+    )
+    cc_library(
+        name = name + "_atomic",
+        hdrs = [name + "/cymade/atomic.h"],
+        includes = [name],
+    )
+    cc_binary(
+        name = name + "_suite",
+        srcs = [suite_srcs],
+        copts = ["-O2"] + copts,
+        linkopts = ["-pthread"] + linkopts,
+        deps = [":" + name + "_atomic"],
+        testonly = True,
+    )
+    native.sh_test(
+        name = name + "_is_caught",
+        srcs = ["expect_failure.sh"],
+        args = ["'%s'" % expected_failure, "$(location :%s_suite)" % name] + args,
+        data = [":" + name + "_suite"],
+        tags = ["no_sanitizer"],
+    )
