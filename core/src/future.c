@@ -38,6 +38,7 @@ void cymade_future_init(cymade_future *future, cymade_job_fn job, void *job_arg,
     future->sequence = 0;
     future->queue_next = NULL;
     future->free_fn = free_fn;
+    future->final_fn = NULL;
 }
 
 cymade_future *future_create(cymade_job_fn job, void *job_arg) {
@@ -124,6 +125,9 @@ static void run_callbacks(cymade_future *future) {
 }
 
 static void finish(cymade_future *future, uint64_t previous_state) {
+    if (future->final_fn != NULL) {
+        future->final_fn(future);
+    }
     run_callbacks(future);
     if ((previous_state >> 32) != 0) {
         futex_wake(&future->state, INT_MAX);

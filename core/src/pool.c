@@ -463,12 +463,7 @@ int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future
         return CYMADE_EINVAL;
     }
     future->priority = priority;
-    cymade_future_retain(future); /* the pool's reference */
-    rc = enqueue(pool, future);
-    if (rc != CYMADE_OK) {
-        cymade_future_release(future);
-    }
-    return rc;
+    return enqueue(pool, future); /* the caller's reference becomes the pool's */
 }
 
 int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job, void *arg,

@@ -60,6 +60,11 @@ struct cymade_future {
     uint64_t sequence;           /* submission order, breaks priority ties */
     cymade_future *queue_next;   /* intrusive link for the engine's queues */
     void (*free_fn)(cymade_future *future); /* how to free it at the last release */
+    /* Optional embedder hook, NULL by default: runs exactly once, on the
+     * completing or cancelling thread, right after the state became final and
+     * before done-callbacks and waiters are woken.  Set it after
+     * cymade_future_init, before submitting. */
+    void (*final_fn)(cymade_future *future);
 };
 
 /* Prepares an embedder-allocated future for cymade_pool_submit_future.  It

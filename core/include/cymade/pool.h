@@ -80,7 +80,8 @@ int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job,
                          cymade_future **future);
 
 /* Queues an embedder-initialised future (cymade_future_init) at `priority`.
- * On success the pool takes its own reference; the caller keeps theirs. */
+ * On success the pool takes over the caller's reference (retain first to
+ * keep one); on error the caller still owns it.  Submit a future once. */
 int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future *future);
 
 /* Stops accepting jobs.  With `cancel_pending`, every job not yet started is

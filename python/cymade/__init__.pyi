@@ -1,0 +1,2 @@
+verified: str
+"""Summary of the verify/ suites (litmus, per-operation, TSan stress) this build passed."""

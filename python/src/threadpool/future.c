@@ -1,0 +1,670 @@
+/*
+ * future.c - cymade._threadpool.Future (see future.h).
+ *
+ * Lifetime.  The engine's reference count on the embedded cymade_future
+ * stands for ONE strong Python reference: future_object_create takes it, and the
+ * last engine release (future_free_fn) drops it, on whatever thread that
+ * happens.  So the object outlives every engine access to it.
+ *
+ * GC.  A queued future is kept alive by the engine's reference anyway, so
+ * the collector gains nothing from traversing it: it stays untracked from
+ * creation until it is final (future_final_fn), which keeps a backlog of a
+ * million queued jobs from being re-traversed by every collection.
+ *
+ * Thread safety.  Python-visible fields change only with the GIL held; the
+ * state itself is the engine's atomic word.  On free-threaded builds the
+ * callback list and the wait() hooks are guarded by a per-object critical
+ * section (FUTURE_LOCK).
+ */
+#include "future.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <structmember.h> /* PyMemberDef, T_PYSSIZET on 3.11 */
+#include <time.h>
+
+#include "worker_gil.h"
+
+#ifdef Py_GIL_DISABLED
+#define FUTURE_LOCK(object) Py_BEGIN_CRITICAL_SECTION(object)
+#define FUTURE_UNLOCK() Py_END_CRITICAL_SECTION()
+#else
+#define FUTURE_LOCK(object) {
+#define FUTURE_UNLOCK() }
+#endif
+
+/* Longest single sleep in result()/exception(): the main thread also wakes
+ * on EINTR, this only bounds how stale a pending signal can get. */
+#define WAIT_SLICE_NS INT64_C(100000000)
+
+enum future_status { STATUS_RETURNED = 0, STATUS_RAISED = 1 };
+
+static future_object *from_core(cymade_future *core) {
+    return (future_object *)((char *)core - offsetof(future_object, core));
+}
+
+/* ---------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------- */
+
+/* The current exception as one object with its traceback attached. */
+static PyObject *fetch_exception(void) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    if (traceback != NULL) {
+        PyException_SetTraceback(value, traceback);
+        Py_DECREF(traceback);
+    }
+    Py_XDECREF(type);
+    return value;
+#endif
+}
+
+static void raise_exception(PyObject *exception) {
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(Py_NewRef(exception));
+#else
+    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exception)), Py_NewRef(exception), PyException_GetTraceback(exception));
+#endif
+}
+
+static PyObject *format_traceback(PyObject *exception) {
+    PyObject *traceback_module = PyImport_ImportModule("traceback");
+    if (traceback_module == NULL) {
+        return NULL;
+    }
+    PyObject *lines = PyObject_CallMethod(traceback_module, "format_exception", "O", exception);
+    Py_DECREF(traceback_module);
+    if (lines == NULL) {
+        return NULL;
+    }
+    PyObject *empty = PyUnicode_FromString("");
+    PyObject *text = empty ? PyUnicode_Join(empty, lines) : NULL;
+    Py_XDECREF(empty);
+    Py_DECREF(lines);
+    return text;
+}
+
+void report_unhandled_error(PyObject *pool_ref, PyObject *future) {
+    PyObject *exception = fetch_exception();
+    if (exception == NULL) {
+        return;
+    }
+    PyObject *pool = pool_ref ? PyWeakref_GetObject(pool_ref) : Py_None;
+    PyObject *text = format_traceback(exception);
+    PyObject *reported = NULL;
+    if (text != NULL && pool != Py_None && pool != NULL) {
+        Py_INCREF(pool);
+        reported = PyObject_CallMethod(pool, "report_error", "OOO", future ? future : Py_None, exception, text);
+        Py_DECREF(pool);
+    } else if (text != NULL) {
+        PySys_FormatStderr("cymade.threadpool: unhandled error (its ThreadPool is gone):\n%U", text);
+        reported = Py_NewRef(Py_None);
+    }
+    if (reported == NULL) {
+        PyErr_WriteUnraisable(future ? future : Py_None);
+    }
+    Py_XDECREF(reported);
+    Py_XDECREF(text);
+    Py_DECREF(exception);
+}
+
+/* ---------------------------------------------------------------------------
+ * Engine hooks
+ * ------------------------------------------------------------------------- */
+
+static void future_free_fn(cymade_future *core) {
+    gil_guard guard = gil_guard_enter();
+    Py_DECREF(from_core(core));
+    gil_guard_exit(guard);
+}
+
+int future_object_run_job(void *arg, void **result) {
+    future_object *self = arg;
+    (void)result; /* the outcome lives in self->outcome */
+    worker_gil_yield_if_due();
+    worker_gil_hold();
+    PyObject *fn = self->fn, *args = self->args, *kwargs = self->kwargs;
+    self->fn = self->args = self->kwargs = NULL;
+    PyObject *outcome = kwargs == NULL
+                            ? PyObject_Vectorcall(fn, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), NULL)
+                            : PyObject_Call(fn, args, kwargs);
+    int status = STATUS_RETURNED;
+    if (outcome == NULL) {
+        outcome = fetch_exception();
+        status = STATUS_RAISED;
+    }
+    self->outcome = outcome;
+    Py_DECREF(fn);
+    Py_DECREF(args);
+    Py_XDECREF(kwargs);
+    return status;
+}
+
+/* Tells each concurrent.futures waiter (wait(), as_completed()) about the
+ * final state, the way concurrent.futures.Future does, under _condition. */
+static void notify_waiters(future_object *self) {
+    PyObject *condition = Py_NewRef(self->condition);
+    PyObject *entered = PyObject_CallMethod(condition, "acquire", NULL);
+    if (entered == NULL) {
+        PyErr_WriteUnraisable((PyObject *)self);
+        Py_DECREF(condition);
+        return;
+    }
+    Py_DECREF(entered);
+    const char *method = cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED ? "add_cancelled"
+                         : self->core.status == STATUS_RAISED                          ? "add_exception"
+                                                                                       : "add_result";
+    PyObject *waiters = self->waiters ? PySequence_List(self->waiters) : PyList_New(0);
+    for (Py_ssize_t i = 0; waiters != NULL && i < PyList_GET_SIZE(waiters); i++) {
+        PyObject *done = PyObject_CallMethod(PyList_GET_ITEM(waiters, i), method, "O", (PyObject *)self);
+        if (done == NULL) {
+            PyErr_WriteUnraisable((PyObject *)self);
+        }
+        Py_XDECREF(done);
+    }
+    Py_XDECREF(waiters);
+    PyObject *notified = PyObject_CallMethod(condition, "notify_all", NULL);
+    PyObject *left = PyObject_CallMethod(condition, "release", NULL);
+    if (notified == NULL || left == NULL) {
+        PyErr_WriteUnraisable((PyObject *)self);
+    }
+    Py_XDECREF(notified);
+    Py_XDECREF(left);
+    Py_DECREF(condition);
+}
+
+static void run_done_callback(future_object *self, PyObject *callback) {
+    PyObject *returned = PyObject_CallOneArg(callback, (PyObject *)self);
+    if (returned == NULL) {
+        report_unhandled_error(self->pool_ref, (PyObject *)self);
+    }
+    Py_XDECREF(returned);
+}
+
+static void future_final_fn(cymade_future *core) {
+    future_object *self = from_core(core);
+    gil_guard guard = gil_guard_enter();
+    Py_INCREF(self);
+    if (!PyObject_GC_IsTracked((PyObject *)self)) {
+        PyObject_GC_Track(self);
+    }
+    PyObject *saved = PyErr_Occurred() ? fetch_exception() : NULL;
+    PyObject *callbacks;
+    bool has_condition;
+    FUTURE_LOCK(self);
+    callbacks = self->callbacks;
+    self->callbacks = NULL;
+    has_condition = self->condition != NULL;
+    FUTURE_UNLOCK();
+    if (has_condition) {
+        notify_waiters(self);
+    }
+    for (Py_ssize_t i = 0; callbacks != NULL && i < PyList_GET_SIZE(callbacks); i++) {
+        run_done_callback(self, PyList_GET_ITEM(callbacks, i));
+    }
+    Py_XDECREF(callbacks);
+    if (saved != NULL) {
+        raise_exception(saved);
+        Py_DECREF(saved);
+    }
+    Py_DECREF(self);
+    gil_guard_exit(guard);
+}
+
+/* ---------------------------------------------------------------------------
+ * Creation and GC
+ * ------------------------------------------------------------------------- */
+
+future_object *future_object_create(threadpool_state *state, PyObject *pool_ref, PyObject *fn, PyObject *const *args,
+                             Py_ssize_t nargs, PyObject *kwnames) {
+    PyTypeObject *type = state->future_type;
+    future_object *self = (future_object *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    PyObject_GC_UnTrack(self); /* until final; see the top of this file */
+    self->state = state;
+    self->args = PyTuple_New(nargs);
+    if (self->args == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        PyTuple_SET_ITEM(self->args, i, Py_NewRef(args[i]));
+    }
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+        self->kwargs = PyDict_New();
+        for (Py_ssize_t i = 0; self->kwargs != NULL && i < PyTuple_GET_SIZE(kwnames); i++) {
+            if (PyDict_SetItem(self->kwargs, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]) < 0) {
+                Py_DECREF(self);
+                return NULL;
+            }
+        }
+        if (self->kwargs == NULL) {
+            Py_DECREF(self);
+            return NULL;
+        }
+    }
+    self->fn = Py_NewRef(fn);
+    self->pool_ref = Py_XNewRef(pool_ref);
+    cymade_future_init(&self->core, future_object_run_job, self, future_free_fn);
+    self->core.final_fn = future_final_fn;
+    Py_INCREF(self); /* the engine's reference; see the top of this file */
+    return self;
+}
+
+static int future_traverse(future_object *self, visitproc visit, void *arg) {
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->fn);
+    Py_VISIT(self->args);
+    Py_VISIT(self->kwargs);
+    Py_VISIT(self->outcome);
+    Py_VISIT(self->pool_ref);
+    Py_VISIT(self->callbacks);
+    Py_VISIT(self->condition);
+    Py_VISIT(self->waiters);
+    Py_VISIT(self->uuid);
+    return 0;
+}
+
+static int future_clear(future_object *self) {
+    Py_CLEAR(self->fn);
+    Py_CLEAR(self->args);
+    Py_CLEAR(self->kwargs);
+    Py_CLEAR(self->outcome);
+    Py_CLEAR(self->pool_ref);
+    Py_CLEAR(self->callbacks);
+    Py_CLEAR(self->condition);
+    Py_CLEAR(self->waiters);
+    Py_CLEAR(self->uuid);
+    return 0;
+}
+
+/* PEP 442 finalizer: an exception nobody retrieved is reported, as asyncio
+ * does, since the job's failure would otherwise vanish silently. */
+static void future_finalize(future_object *self) {
+    if (self->outcome_retrieved || self->core.status != STATUS_RAISED || self->outcome == NULL ||
+        cymade_future_get_state(&self->core) != CYMADE_FUTURE_DONE) {
+        return;
+    }
+    PyObject *saved = PyErr_Occurred() ? fetch_exception() : NULL;
+    self->outcome_retrieved = true;
+    raise_exception(self->outcome);
+    report_unhandled_error(self->pool_ref, (PyObject *)self);
+    if (saved != NULL) {
+        raise_exception(saved);
+        Py_DECREF(saved);
+    }
+}
+
+static void future_dealloc(future_object *self) {
+    if (PyObject_CallFinalizerFromDealloc((PyObject *)self) < 0) {
+        return; /* resurrected */
+    }
+    PyTypeObject *type = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (self->weakreflist != NULL) {
+        PyObject_ClearWeakRefs((PyObject *)self);
+    }
+    future_clear(self);
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
+}
+
+/* Attributes cannot be added: the inherited instance dict stays empty, so
+ * the GC never has to look into it. */
+static int future_setattro(PyObject *self, PyObject *name, PyObject *value) {
+    if (_PyType_Lookup(Py_TYPE(self), name) != NULL) {
+        return PyObject_GenericSetAttr(self, name, value);
+    }
+    PyErr_Format(PyExc_AttributeError, "'%.100s' object has no attribute '%U'", Py_TYPE(self)->tp_name, name);
+    return -1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Waiting
+ * ------------------------------------------------------------------------- */
+
+/* Waits until the future is final.  0, or -1 with TimeoutError, a signal's
+ * exception (KeyboardInterrupt) or a bad-timeout error set. */
+static int wait_final(future_object *self, PyObject *timeout) {
+    if (cymade_future_get_state(&self->core) >= CYMADE_FUTURE_DONE) {
+        return 0;
+    }
+    int64_t remaining_ns = -1;
+    if (timeout != NULL && timeout != Py_None) {
+        double seconds = PyFloat_AsDouble(timeout);
+        if (seconds == -1.0 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (isnan(seconds)) {
+            PyErr_SetString(PyExc_ValueError, "timeout must not be NaN");
+            return -1;
+        }
+        /* Negative waits not at all, like concurrent.futures; huge is forever. */
+        remaining_ns = seconds <= 0 ? 0 : seconds >= 9.2e9 ? -1 : (int64_t)(seconds * 1e9);
+    }
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        int64_t slice = (remaining_ns < 0 || remaining_ns > WAIT_SLICE_NS) ? WAIT_SLICE_NS : remaining_ns;
+        int rc;
+        Py_BEGIN_ALLOW_THREADS rc = cymade_future_wait(&self->core, slice);
+        Py_END_ALLOW_THREADS if (rc == CYMADE_OK) {
+            return 0;
+        }
+        if (PyErr_CheckSignals() < 0) {
+            return -1;
+        }
+        if (remaining_ns >= 0) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            int64_t elapsed = (int64_t)(now.tv_sec - start.tv_sec) * 1000000000 + (now.tv_nsec - start.tv_nsec);
+            if (elapsed >= remaining_ns) {
+                PyErr_SetNone(PyExc_TimeoutError);
+                return -1;
+            }
+        }
+    }
+}
+
+static PyObject *parse_timeout(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *function,
+                               PyObject **timeout) {
+    static const char *const keywords[] = {"timeout", NULL};
+    *timeout = Py_None;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs + nkw > 1) {
+        return PyErr_Format(PyExc_TypeError, "%s() takes at most 1 argument (%zd given)", function, nargs + nkw);
+    }
+    if (nargs == 1) {
+        *timeout = args[0];
+    } else if (nkw == 1) {
+        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), keywords[0]) != 0) {
+            return PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", function,
+                                PyTuple_GET_ITEM(kwnames, 0));
+        }
+        *timeout = args[0];
+    }
+    return Py_None;
+}
+
+/* ---------------------------------------------------------------------------
+ * Methods
+ * ------------------------------------------------------------------------- */
+
+static PyObject *future_cancel(future_object *self, PyObject *Py_UNUSED(ignored)) {
+    if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
+        Py_RETURN_TRUE;
+    }
+    return PyBool_FromLong(cymade_future_cancel(&self->core));
+}
+
+static PyObject *future_cancelled(future_object *self, PyObject *Py_UNUSED(ignored)) {
+    return PyBool_FromLong(cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED);
+}
+
+static PyObject *future_running(future_object *self, PyObject *Py_UNUSED(ignored)) {
+    return PyBool_FromLong(cymade_future_get_state(&self->core) == CYMADE_FUTURE_RUNNING);
+}
+
+static PyObject *future_done(future_object *self, PyObject *Py_UNUSED(ignored)) {
+    return PyBool_FromLong(cymade_future_get_state(&self->core) >= CYMADE_FUTURE_DONE);
+}
+
+static PyObject *future_result(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *timeout;
+    if (parse_timeout(args, nargs, kwnames, "result", &timeout) == NULL || wait_final(self, timeout) < 0) {
+        return NULL;
+    }
+    if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
+        PyErr_SetNone(self->state->cancelled_error);
+        return NULL;
+    }
+    if (self->core.status == STATUS_RAISED) {
+        self->outcome_retrieved = true;
+        raise_exception(self->outcome);
+        return NULL;
+    }
+    return Py_NewRef(self->outcome);
+}
+
+static PyObject *future_exception(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *timeout;
+    if (parse_timeout(args, nargs, kwnames, "exception", &timeout) == NULL || wait_final(self, timeout) < 0) {
+        return NULL;
+    }
+    if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
+        PyErr_SetNone(self->state->cancelled_error);
+        return NULL;
+    }
+    if (self->core.status == STATUS_RAISED) {
+        self->outcome_retrieved = true;
+        return Py_NewRef(self->outcome);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *future_add_done_callback(future_object *self, PyObject *callback) {
+    if (!PyCallable_Check(callback)) {
+        return PyErr_Format(PyExc_TypeError, "add_done_callback() needs a callable, not %.100s",
+                            Py_TYPE(callback)->tp_name);
+    }
+    bool run_now = false;
+    int rc = 0;
+    FUTURE_LOCK(self);
+    /* The engine marks the state final before calling future_final_fn,
+     * which takes the list: a callback is either in the list it takes, or
+     * sees the final state here and runs at once. */
+    if (cymade_future_get_state(&self->core) >= CYMADE_FUTURE_DONE) {
+        run_now = true;
+    } else {
+        if (self->callbacks == NULL) {
+            self->callbacks = PyList_New(0);
+        }
+        rc = self->callbacks ? PyList_Append(self->callbacks, callback) : -1;
+    }
+    FUTURE_UNLOCK();
+    if (rc < 0) {
+        return NULL;
+    }
+    if (run_now) {
+        run_done_callback(self, callback);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *future_refuse_completion(future_object *self, PyObject *Py_UNUSED(args)) {
+    return PyErr_Format(PyExc_RuntimeError, "a %.100s is completed by its ThreadPool, not by callers",
+                        Py_TYPE(self)->tp_name);
+}
+
+static PyObject *future_repr(future_object *self) {
+    static const char *const names[] = {"pending", "running", "finished", "cancelled"};
+    cymade_future_state state = cymade_future_get_state(&self->core);
+    if (state == CYMADE_FUTURE_DONE) {
+        return PyUnicode_FromFormat("<%s at %p state=finished %s %s>", Py_TYPE(self)->tp_name, self,
+                                    self->core.status == STATUS_RAISED ? "raised" : "returned",
+                                    Py_TYPE(self->outcome)->tp_name);
+    }
+    return PyUnicode_FromFormat("<%s at %p state=%s>", Py_TYPE(self)->tp_name, self, names[state]);
+}
+
+/* await fut: the asyncio bridge is asyncio.wrap_future, imported the first
+ * time any future is awaited. */
+static PyObject *future_await(future_object *self) {
+    threadpool_state *state = self->state;
+    if (state->wrap_future == NULL) {
+        PyObject *asyncio = PyImport_ImportModule("asyncio");
+        if (asyncio == NULL) {
+            return NULL;
+        }
+        state->wrap_future = PyObject_GetAttrString(asyncio, "wrap_future");
+        Py_DECREF(asyncio);
+        if (state->wrap_future == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *wrapped = PyObject_CallOneArg(state->wrap_future, (PyObject *)self);
+    if (wrapped == NULL) {
+        return NULL;
+    }
+    PyObject *iterator = PyObject_CallMethod(wrapped, "__await__", NULL);
+    Py_DECREF(wrapped);
+    return iterator;
+}
+
+/* ---------------------------------------------------------------------------
+ * Attributes used by concurrent.futures.wait() and as_completed()
+ * ------------------------------------------------------------------------- */
+
+static PyObject *future_get_state_name(future_object *self, void *Py_UNUSED(closure)) {
+    /* PENDING, RUNNING, FINISHED, CANCELLED_AND_NOTIFIED: a cancelled
+     * future has already notified its waiters (future_final_fn). */
+    return Py_NewRef(PyTuple_GET_ITEM(self->state->future_states, cymade_future_get_state(&self->core)));
+}
+
+static PyObject *future_get_condition(future_object *self, void *Py_UNUSED(closure)) {
+    PyObject *condition = NULL;
+    FUTURE_LOCK(self);
+    if (self->condition == NULL) {
+        self->condition = PyObject_CallNoArgs(self->state->condition_class);
+    }
+    condition = Py_XNewRef(self->condition);
+    FUTURE_UNLOCK();
+    return condition;
+}
+
+static PyObject *future_get_waiters(future_object *self, void *Py_UNUSED(closure)) {
+    PyObject *waiters = NULL;
+    FUTURE_LOCK(self);
+    if (self->waiters == NULL) {
+        self->waiters = PyList_New(0);
+    }
+    waiters = Py_XNewRef(self->waiters);
+    FUTURE_UNLOCK();
+    return waiters;
+}
+
+static PyObject *future_get_uuid(future_object *self, void *Py_UNUSED(closure)) {
+    threadpool_state *state = self->state;
+    if (self->uuid == NULL) {
+        if (state->uuid4 == NULL) {
+            PyObject *uuid_module = PyImport_ImportModule("uuid");
+            if (uuid_module == NULL) {
+                return NULL;
+            }
+            state->uuid4 = PyObject_GetAttrString(uuid_module, "uuid4");
+            Py_DECREF(uuid_module);
+            if (state->uuid4 == NULL) {
+                return NULL;
+            }
+        }
+        self->uuid = PyObject_CallNoArgs(state->uuid4);
+    }
+    return Py_XNewRef(self->uuid);
+}
+
+static PyMethodDef future_methods[] = {
+    {"cancel", (PyCFunction)future_cancel, METH_NOARGS,
+     "cancel()\n--\n\nCancel the job if it has not started; True if it is (now) cancelled."},
+    {"cancelled", (PyCFunction)future_cancelled, METH_NOARGS, "cancelled()\n--\n\nTrue if the job was cancelled."},
+    {"running", (PyCFunction)future_running, METH_NOARGS, "running()\n--\n\nTrue while the job is running."},
+    {"done", (PyCFunction)future_done, METH_NOARGS, "done()\n--\n\nTrue once the job finished or was cancelled."},
+    {"result", (PyCFunction)(void (*)(void))future_result, METH_FASTCALL | METH_KEYWORDS,
+     "result(timeout=None)\n--\n\nThe job's return value; re-raises its exception.\n\n"
+     "Waits up to `timeout` seconds (None: forever) and raises TimeoutError after that,\n"
+     "CancelledError if the job was cancelled."},
+    {"exception", (PyCFunction)(void (*)(void))future_exception, METH_FASTCALL | METH_KEYWORDS,
+     "exception(timeout=None)\n--\n\nThe exception the job raised, or None; waits like result()."},
+    {"add_done_callback", (PyCFunction)future_add_done_callback, METH_O,
+     "add_done_callback(fn)\n--\n\nCall fn(future) once it is done or cancelled: on the thread that completes\n"
+     "it, or at once if it already is.  Exceptions from fn go to ThreadPool.report_error."},
+    {"set_running_or_notify_cancel", (PyCFunction)future_refuse_completion, METH_NOARGS,
+     "Not supported: the ThreadPool completes its futures."},
+    {"set_result", (PyCFunction)future_refuse_completion, METH_O, "Not supported: the ThreadPool completes its futures."},
+    {"set_exception", (PyCFunction)future_refuse_completion, METH_O,
+     "Not supported: the ThreadPool completes its futures."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef future_getset[] = {
+    {"uuid", (getter)future_get_uuid, NULL, "A uuid.UUID naming this future (created on first access).", NULL},
+    {"_state", (getter)future_get_state_name, NULL, "The state, as concurrent.futures names it.", NULL},
+    {"_condition", (getter)future_get_condition, NULL, "For concurrent.futures.wait(); created on demand.", NULL},
+    {"_waiters", (getter)future_get_waiters, NULL, "For concurrent.futures.wait(); created on demand.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef future_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(future_object, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot future_slots[] = {
+    {Py_tp_doc, "The result of a ThreadPool job: a concurrent.futures.Future that can be awaited."},
+    {Py_tp_dealloc, future_dealloc},
+    {Py_tp_finalize, future_finalize},
+    {Py_tp_traverse, future_traverse},
+    {Py_tp_clear, future_clear},
+    {Py_tp_repr, future_repr},
+    {Py_tp_setattro, future_setattro},
+    {Py_tp_methods, future_methods},
+    {Py_tp_getset, future_getset},
+    {Py_tp_members, future_members},
+    {Py_am_await, future_await},
+    {0, NULL},
+};
+
+static PyType_Spec future_spec = {
+    .name = "cymade.threadpool.Future",
+    .basicsize = sizeof(future_object),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = future_slots,
+};
+
+int future_type_init(PyObject *module, threadpool_state *state) {
+    PyObject *base_module = PyImport_ImportModule("concurrent.futures._base");
+    if (base_module == NULL) {
+        return -1;
+    }
+    PyObject *base = PyObject_GetAttrString(base_module, "Future");
+    state->cancelled_error = PyObject_GetAttrString(base_module, "CancelledError");
+    state->future_states = Py_BuildValue("(NNNN)", PyObject_GetAttrString(base_module, "PENDING"),
+                                         PyObject_GetAttrString(base_module, "RUNNING"),
+                                         PyObject_GetAttrString(base_module, "FINISHED"),
+                                         PyObject_GetAttrString(base_module, "CANCELLED_AND_NOTIFIED"));
+    Py_DECREF(base_module);
+    if (base == NULL || state->cancelled_error == NULL || state->future_states == NULL) {
+        Py_XDECREF(base);
+        return -1;
+    }
+    /* Our fields start where concurrent.futures.Future's instance layout
+     * ends; refuse to load on a Python whose layout we do not match. */
+    if (!PyType_Check(base) || ((PyTypeObject *)base)->tp_basicsize > (Py_ssize_t)offsetof(future_object, core) ||
+        (((PyTypeObject *)base)->tp_weaklistoffset > 0 &&
+         ((PyTypeObject *)base)->tp_weaklistoffset != (Py_ssize_t)offsetof(future_object, weakreflist))) {
+        PyErr_SetString(PyExc_ImportError, "cymade: unsupported concurrent.futures.Future instance layout");
+        Py_DECREF(base);
+        return -1;
+    }
+    state->future_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &future_spec, base);
+    Py_DECREF(base);
+    if (state->future_type == NULL) {
+        return -1;
+    }
+    PyObject *threading = PyImport_ImportModule("threading");
+    if (threading == NULL) {
+        return -1;
+    }
+    state->condition_class = PyObject_GetAttrString(threading, "Condition");
+    Py_DECREF(threading);
+    if (state->condition_class == NULL) {
+        return -1;
+    }
+    return PyModule_AddType(module, state->future_type);
+}

@@ -1,0 +1,66 @@
+/*
+ * threadpool_module.c - the cymade._threadpool extension module:
+ * multi-phase initialisation, module state, no C globals.
+ */
+#include "module_state.h"
+
+static int threadpool_exec(PyObject *module) {
+    threadpool_state *state = threadpool_get_state(module);
+    if (future_type_init(module, state) < 0 || pool_type_init(module, state) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int threadpool_traverse(PyObject *module, visitproc visit, void *arg) {
+    threadpool_state *state = threadpool_get_state(module);
+    Py_VISIT(state->pool_type);
+    Py_VISIT(state->future_type);
+    Py_VISIT(state->cancelled_error);
+    Py_VISIT(state->broken_pool_error);
+    Py_VISIT(state->future_states);
+    Py_VISIT(state->condition_class);
+    Py_VISIT(state->wrap_future);
+    Py_VISIT(state->uuid4);
+    return 0;
+}
+
+static int threadpool_clear(PyObject *module) {
+    threadpool_state *state = threadpool_get_state(module);
+    Py_CLEAR(state->pool_type);
+    Py_CLEAR(state->future_type);
+    Py_CLEAR(state->cancelled_error);
+    Py_CLEAR(state->broken_pool_error);
+    Py_CLEAR(state->future_states);
+    Py_CLEAR(state->condition_class);
+    Py_CLEAR(state->wrap_future);
+    Py_CLEAR(state->uuid4);
+    return 0;
+}
+
+static void threadpool_free(void *module) {
+    threadpool_clear((PyObject *)module);
+}
+
+static PyModuleDef_Slot threadpool_slots[] = {
+    {Py_mod_exec, threadpool_exec},
+#if PY_VERSION_HEX >= 0x030D0000
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
+};
+
+struct PyModuleDef threadpool_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "cymade._threadpool",
+    .m_doc = "ThreadPool and Future on cymade's lock-free C engine; use cymade.threadpool.",
+    .m_size = sizeof(threadpool_state),
+    .m_slots = threadpool_slots,
+    .m_traverse = threadpool_traverse,
+    .m_clear = threadpool_clear,
+    .m_free = threadpool_free,
+};
+
+PyMODINIT_FUNC PyInit__threadpool(void) {
+    return PyModuleDef_Init(&threadpool_module);
+}

@@ -1,0 +1,59 @@
+#include "worker_gil.h"
+
+/* Thread-locals of a worker thread; NULL/false on every other thread. */
+static _Thread_local PyThreadState *worker_thread_state;
+static _Thread_local bool worker_holds_gil;
+static _Thread_local unsigned jobs_since_yield;
+
+void worker_gil_attach(PyInterpreterState *interp) {
+    worker_thread_state = PyThreadState_New(interp);
+    worker_holds_gil = false;
+}
+
+void worker_gil_hold(void) {
+    if (!worker_holds_gil) {
+        PyEval_RestoreThread(worker_thread_state);
+        worker_holds_gil = true;
+        jobs_since_yield = 0;
+    }
+}
+
+void worker_gil_release(void) {
+    if (worker_holds_gil) {
+        PyEval_SaveThread();
+        worker_holds_gil = false;
+    }
+}
+
+void worker_gil_yield_if_due(void) {
+    if (worker_holds_gil && ++jobs_since_yield >= WORKER_GIL_BATCH) {
+        jobs_since_yield = 0;
+        /* CPython hands the GIL to a waiting thread when it is dropped while
+         * a drop request is pending (forced switching). */
+        PyEval_SaveThread();
+        PyEval_RestoreThread(worker_thread_state);
+    }
+}
+
+void worker_gil_detach(void) {
+    worker_gil_hold();
+    PyThreadState_Clear(worker_thread_state);
+    PyThreadState_DeleteCurrent();
+    worker_thread_state = NULL;
+    worker_holds_gil = false;
+}
+
+gil_guard gil_guard_enter(void) {
+    gil_guard guard = {.ensured = false};
+    if (!worker_holds_gil) {
+        guard.state = PyGILState_Ensure();
+        guard.ensured = true;
+    }
+    return guard;
+}
+
+void gil_guard_exit(gil_guard guard) {
+    if (guard.ensured) {
+        PyGILState_Release(guard.state);
+    }
+}

@@ -1,0 +1,19 @@
+/*
+ * verify/litmus/tests.h - the litmus test tables the runner executes.
+ */
+#ifndef CYMADE_VERIFY_LITMUS_TESTS_H
+#define CYMADE_VERIFY_LITMUS_TESTS_H
+
+#include <stddef.h>
+
+#include "harness.h"
+
+/* Ordering shapes: SB, MP, LB, S, R, 2+2W, WRC, IRIW and coherence. */
+extern const litmus_test litmus_shape_tests[];
+extern const size_t litmus_shape_test_count;
+
+/* RMW atomicity: no lost update, for every read-modify-write operation. */
+extern const litmus_test litmus_rmw_tests[];
+extern const size_t litmus_rmw_test_count;
+
+#endif /* CYMADE_VERIFY_LITMUS_TESTS_H */
