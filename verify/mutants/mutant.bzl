@@ -9,7 +9,7 @@ the header changed) fails the build instead of passing vacuously.
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
 
-def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], copts = [], linkopts = []):
+def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], data = [], copts = [], linkopts = []):
     """Declares <name>_is_caught, a test that passes only if the suite rejects the mutant.
 
     Args:
@@ -18,6 +18,7 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], cop
       suite_srcs: the suite's sources (a filegroup), recompiled against the mutant.
       expected_failure: an extended regex the failing suite's output must match.
       args: arguments for the suite binary (e.g. a litmus test filter).
+      data: files the suite reads at run time (e.g. litmus kinds.txt).
       copts: extra compile options for the suite (e.g. -fsanitize=thread).
       linkopts: extra link options for the suite.
     """
@@ -44,6 +45,6 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], cop
         name = name + "_is_caught",
         srcs = ["expect_failure.sh"],
         args = ["'%s'" % expected_failure, "$(location :%s_suite)" % name] + args,
-        data = [":" + name + "_suite"],
+        data = [":" + name + "_suite"] + data,
         tags = ["no_sanitizer"],
     )

@@ -1,0 +1,19 @@
+#!/bin/bash
+# The main job: cymade side by side with the standard library and with the
+# engine's mutex baseline, on this machine, in about two minutes.
+# Pass --full for the full sizes.  Tables and plots go to bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+mode=--quick
+[ "${1:-}" = "--full" ] && mode=--full
+bazel build //bench:pool_throughput //bench:compare
+echo "## C engine: 10M no-op jobs, 2 workers"
+if [ "$mode" = --full ]; then
+    "$(bazel info bazel-bin)/bench/pool_throughput" 10000000 2 5
+else
+    "$(bazel info bazel-bin)/bench/pool_throughput" 2000000 2 3
+fi
+echo
+echo "## Python: cymade vs concurrent.futures / threading.Lock"
+bazel run //bench:compare -- "$mode"
