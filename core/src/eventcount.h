@@ -17,6 +17,13 @@
  * notifier's "store condition; fence; load waiters" against the waiter's
  * "RMW waiters; fence; load condition".  Both fences are seq_cst, so at least
  * one side sees the other and no wake-up is lost.
+ *
+ * Searchers.  A thread that is awake and looking for work (spinning before
+ * it parks) registers as a searcher; eventcount_notify_idle then skips the
+ * wake-up, since the searcher will find the work (the idea of Go's
+ * "spinning M" count).  A searcher that gives up withdraws (RMW) before it
+ * prepares to wait and re-checks, so the same store-buffering argument
+ * covers it: a notifier that saw it still searching is seen by its re-check.
  */
 #ifndef CYMADE_EVENTCOUNT_H
 #define CYMADE_EVENTCOUNT_H
@@ -28,7 +35,8 @@
 #include "cymade/cacheline.h"
 
 typedef struct eventcount {
-    /* low 32 bits: epoch (the futex word); high 32 bits: announced waiters */
+    /* bits 0-31: epoch (the futex word); 32-47: announced waiters;
+     * 48-63: searchers */
     _Alignas(CYMADE_CACHELINE_SIZE) cymade_atomic_u64 state;
 } eventcount;
 
@@ -46,5 +54,16 @@ void eventcount_wait(eventcount *ec, uint32_t key, const struct timespec *deadli
 
 /* Wakes up to `count` waiters (INT32_MAX: all) if any is announced. */
 void eventcount_notify(eventcount *ec, int count);
+
+/* Wakes one waiter if any is announced and no searcher is awake.  Unlike
+ * eventcount_notify it issues no fence: the caller's condition change must
+ * itself be a seq_cst read-modify-write (the ring's reservation CAS is), which
+ * with this function's seq_cst load forms the notifier's half of the
+ * handshake.  On x86 that saves an MFENCE per push. */
+void eventcount_notify_idle(eventcount *ec);
+
+/* Registers / withdraws the caller as a searcher (at most 65535). */
+void eventcount_search_begin(eventcount *ec);
+void eventcount_search_end(eventcount *ec);
 
 #endif /* CYMADE_EVENTCOUNT_H */

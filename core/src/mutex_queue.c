@@ -13,18 +13,24 @@
 struct job_queue {
     pthread_mutex_t lock;
     pthread_cond_t not_empty; /* on CLOCK_MONOTONIC, like every deadline here */
-    cymade_future *head;      /* linked through cymade_future.queue_next */
-    cymade_future *tail;
+    queued_job *jobs;         /* a circular buffer of `capacity` (a power of two) */
+    size_t capacity;
+    uint64_t head;            /* index of the oldest job, modulo capacity */
     uint64_t length;
     size_t sleepers;
     bool closed;
 };
 
+#define MUTEX_QUEUE_INITIAL_CAPACITY 1024
+
 static job_queue *mutex_queue_create(size_t workers, size_t ring_capacity) {
     (void)workers;
     (void)ring_capacity;
     job_queue *queue = cymade_malloc(sizeof *queue);
-    if (queue == NULL) {
+    queued_job *jobs = cymade_malloc(MUTEX_QUEUE_INITIAL_CAPACITY * sizeof *jobs);
+    if (queue == NULL || jobs == NULL) {
+        cymade_free(queue);
+        cymade_free(jobs);
         return NULL;
     }
     pthread_condattr_t attributes;
@@ -33,7 +39,9 @@ static job_queue *mutex_queue_create(size_t workers, size_t ring_capacity) {
     pthread_cond_init(&queue->not_empty, &attributes);
     pthread_condattr_destroy(&attributes);
     pthread_mutex_init(&queue->lock, NULL);
-    queue->head = queue->tail = NULL;
+    queue->jobs = jobs;
+    queue->capacity = MUTEX_QUEUE_INITIAL_CAPACITY;
+    queue->head = 0;
     queue->length = 0;
     queue->sleepers = 0;
     queue->closed = false;
@@ -43,53 +51,60 @@ static job_queue *mutex_queue_create(size_t workers, size_t ring_capacity) {
 static void mutex_queue_destroy(job_queue *queue) {
     pthread_cond_destroy(&queue->not_empty);
     pthread_mutex_destroy(&queue->lock);
+    cymade_free(queue->jobs);
     cymade_free(queue);
 }
 
-static int mutex_queue_push(job_queue *queue, size_t worker_hint, cymade_future *job) {
+/* Doubles the buffer, keeping the jobs in order.  Lock held. */
+static int grow(job_queue *queue) {
+    queued_job *jobs = cymade_malloc(2 * queue->capacity * sizeof *jobs);
+    if (jobs == NULL) {
+        return CYMADE_ENOMEM;
+    }
+    for (uint64_t i = 0; i < queue->length; i++) {
+        jobs[i] = queue->jobs[(queue->head + i) & (queue->capacity - 1)];
+    }
+    cymade_free(queue->jobs);
+    queue->jobs = jobs;
+    queue->capacity *= 2;
+    queue->head = 0;
+    return CYMADE_OK;
+}
+
+static int mutex_queue_push(job_queue *queue, size_t worker_hint, queued_job job) {
     (void)worker_hint;
     pthread_mutex_lock(&queue->lock);
-    if (queue->closed) {
-        pthread_mutex_unlock(&queue->lock);
-        return CYMADE_ESHUTDOWN;
+    int rc = queue->closed ? CYMADE_ESHUTDOWN : queue->length == queue->capacity ? grow(queue) : CYMADE_OK;
+    if (rc == CYMADE_OK) {
+        queue->jobs[(queue->head + queue->length++) & (queue->capacity - 1)] = job;
     }
-    job->queue_next = NULL;
-    if (queue->tail != NULL) {
-        queue->tail->queue_next = job;
-    } else {
-        queue->head = job;
-    }
-    queue->tail = job;
-    queue->length++;
-    bool wake = queue->sleepers > 0;
+    bool wake = rc == CYMADE_OK && queue->sleepers > 0;
     pthread_mutex_unlock(&queue->lock);
     if (wake) {
         pthread_cond_signal(&queue->not_empty);
     }
-    return CYMADE_OK;
+    return rc;
 }
 
-static cymade_future *mutex_queue_pop(job_queue *queue, size_t worker, bool *stolen) {
+static bool mutex_queue_pop(job_queue *queue, size_t worker, queued_job *job, bool *stolen) {
     (void)worker;
     *stolen = false;
     pthread_mutex_lock(&queue->lock);
-    cymade_future *job = queue->head;
-    if (job != NULL) {
-        queue->head = job->queue_next;
-        if (queue->head == NULL) {
-            queue->tail = NULL;
-        }
+    bool found = queue->length > 0;
+    if (found) {
+        *job = queue->jobs[queue->head & (queue->capacity - 1)];
+        queue->head++;
         queue->length--;
     }
     pthread_mutex_unlock(&queue->lock);
-    return job;
+    return found;
 }
 
 static void mutex_queue_park(job_queue *queue, bool (*has_other_work)(void *context), void *context,
                              const struct timespec *deadline) {
     pthread_mutex_lock(&queue->lock);
     /* Re-checked under the lock that wake_all takes, so no wake-up is lost. */
-    if (queue->head == NULL && !has_other_work(context)) {
+    if (queue->length == 0 && !has_other_work(context)) {
         queue->sleepers++;
         if (deadline != NULL) {
             pthread_cond_timedwait(&queue->not_empty, &queue->lock, deadline);
@@ -109,9 +124,14 @@ static void mutex_queue_close(job_queue *queue) {
 
 static bool mutex_queue_is_drained(job_queue *queue) {
     pthread_mutex_lock(&queue->lock);
-    bool drained = queue->closed && queue->head == NULL;
+    bool drained = queue->closed && queue->length == 0;
     pthread_mutex_unlock(&queue->lock);
     return drained;
+}
+
+/* Sleepers are counted under the lock instead (see push). */
+static void mutex_queue_search(job_queue *queue) {
+    (void)queue;
 }
 
 static void mutex_queue_wake_all(job_queue *queue) {
@@ -137,6 +157,8 @@ const queue_strategy mutex_queue_strategy = {
     .park = mutex_queue_park,
     .close = mutex_queue_close,
     .is_drained = mutex_queue_is_drained,
+    .search_begin = mutex_queue_search,
+    .search_end = mutex_queue_search,
     .wake_all = mutex_queue_wake_all,
     .worker_counts = mutex_queue_worker_counts,
 };

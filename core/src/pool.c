@@ -23,6 +23,7 @@
 #include "cymade/pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include "alloc.h"
@@ -32,6 +33,7 @@
 #include "future_internal.h"
 #include "job_heap.h"
 #include "queue_strategy.h"
+#include "queued_job.h"
 #include "rcu.h"
 
 #define POOL_MAGIC UINT64_C(0x63796d6164656f6b) /* "cymadeok" */
@@ -45,20 +47,24 @@
 #define BACKGROUND_MASK (UINT64_C(0x7fffffff) << 32)
 #define CANCELLING (UINT64_C(1) << 63)
 
-/* Pops to attempt before parking: long enough to catch a job submitted
- * right behind the last one, short enough not to burn a core. */
-#define SPIN_ROUNDS 64
+/* Attempts before parking: long enough to catch a job submitted right
+ * behind the last one, short enough not to burn a core; every few rounds
+ * the spinner yields, since on an oversubscribed machine the submitter it
+ * is waiting for may need its core. */
+#define SPIN_ROUNDS 256
+#define SPINS_PER_YIELD 16
 #define BACKGROUND_POLL_NS UINT64_C(1000000)
 
 typedef struct worker {
     _Alignas(CYMADE_CACHELINE_SIZE) cymade_pool *pool;
     size_t index;
     pthread_t thread;
-    cymade_future *stash; /* a normal job popped while an urgent one was outstanding */
+    queued_job stash; /* a normal job popped while an urgent one was outstanding */
+    bool has_stash;
     bool stash_stolen;
     /* Single-writer counters: only this worker stores, anyone may load. */
-    cymade_atomic_u64 completed;
-    cymade_atomic_u64 foreground_completed;
+    cymade_atomic_u64 foreground_completed; /* urgent and normal jobs */
+    cymade_atomic_u64 background_completed;
     cymade_atomic_u64 stolen;
     cymade_atomic_u64 running;
 } worker;
@@ -139,35 +145,58 @@ static void release_urgent_slot(cymade_pool *pool) {
     }
 }
 
-static void cancel_queued(cymade_pool *pool, cymade_future *job) {
-    if (cymade_future_cancel(job)) {
-        /* relaxed: a statistic. */
-        cymade_atomic_u64_fetch_add(&pool->cancelled, 1, memory_order_relaxed);
-    }
-    if (job->priority < 0) {
-        release_urgent_slot(pool);
-    }
-    cymade_future_release(job);
+static void count_cancelled(cymade_pool *pool) {
+    /* relaxed: a statistic. */
+    cymade_atomic_u64_fetch_add(&pool->cancelled, 1, memory_order_relaxed);
 }
 
-static void run_job(worker *self, cymade_future *job) {
-    cymade_pool *pool = self->pool;
-    if (future_start(job)) {
+static void cancel_future(cymade_pool *pool, cymade_future *future) {
+    if (cymade_future_cancel(future)) {
+        count_cancelled(pool);
+    }
+    if (future->priority < 0) {
+        release_urgent_slot(pool);
+    }
+    cymade_future_release(future);
+}
+
+/* A job without a future has no one to tell: it is counted in
+ * stats.cancelled, the caller's only window on it. */
+static void cancel_queued(cymade_pool *pool, queued_job job) {
+    if (job.fn != NULL) {
+        count_cancelled(pool);
+    } else {
+        cancel_future(pool, job.arg);
+    }
+}
+
+static void run_future(worker *self, cymade_future *future) {
+    if (future_start(future)) {
         /* relaxed: statistics. */
         cymade_atomic_u64_store(&self->running, 1, memory_order_relaxed);
         void *result = NULL;
-        int status = job->job(job->job_arg, &result);
-        future_complete(job, result, status);
+        int status = future->job(future->job_arg, &result);
+        future_complete(future, result, status);
         cymade_atomic_u64_store(&self->running, 0, memory_order_relaxed);
-        counter_increment(&self->completed);
-        if (job->priority <= 0) {
-            counter_increment(&self->foreground_completed);
-        }
+        counter_increment(future->priority > 0 ? &self->background_completed : &self->foreground_completed);
     }
-    if (job->priority < 0) {
-        release_urgent_slot(pool);
+    if (future->priority < 0) {
+        release_urgent_slot(self->pool);
     }
-    cymade_future_release(job);
+    cymade_future_release(future);
+}
+
+static void run_job(worker *self, queued_job job) {
+    if (job.fn == NULL) {
+        run_future(self, job.arg);
+        return;
+    }
+    /* relaxed: statistics. */
+    cymade_atomic_u64_store(&self->running, 1, memory_order_relaxed);
+    void *ignored_result = NULL;
+    job.fn(job.arg, &ignored_result);
+    cymade_atomic_u64_store(&self->running, 0, memory_order_relaxed);
+    counter_increment(&self->foreground_completed);
 }
 
 static uint64_t foreground_completions(cymade_pool *pool) {
@@ -218,15 +247,21 @@ static cymade_future *take_background(cymade_pool *pool, uint64_t *wake_at) {
     return job;
 }
 
-static bool worker_should_exit(worker *self, uint64_t state) {
-    cymade_pool *pool = self->pool;
-    /* acquire: closing happens-before the queue close we rely on below. */
-    return self->stash == NULL && (state & (URGENT_MASK | BACKGROUND_MASK)) == 0 &&
-           cymade_atomic_u64_load(&pool->closing, memory_order_acquire) != 0 &&
-           pool->strategy->is_drained(pool->queue);
+/* Shut down and nothing left for this worker: it may exit once the queue
+ * is drained too. */
+static bool worker_may_exit(worker *self, uint64_t state) {
+    /* acquire: closing is stored after the queue was closed. */
+    return !self->has_stash && (state & (URGENT_MASK | BACKGROUND_MASK)) == 0 &&
+           cymade_atomic_u64_load(&self->pool->closing, memory_order_acquire) != 0;
 }
 
-/* The park re-check: true if this worker has something to do after all. */
+static bool worker_should_exit(worker *self, uint64_t state) {
+    return worker_may_exit(self, state) && self->pool->strategy->is_drained(self->pool->queue);
+}
+
+/* The park re-check: true if this worker has something to do after all.
+ * The strategy has just found its queue empty, so a worker that may exit
+ * should wake to do so (and must not call back into the strategy). */
 static bool worker_has_other_work(void *context) {
     worker *self = context;
     cymade_pool *pool = self->pool;
@@ -238,65 +273,84 @@ static bool worker_has_other_work(void *context) {
         pthread_mutex_unlock(&pool->priority_lock);
         return queued;
     }
-    return self->stash != NULL || worker_should_exit(self, state);
+    return self->has_stash || worker_may_exit(self, state);
 }
 
-/* The worker's next job; NULL when the pool is shut down and drained. */
-static cymade_future *next_job(worker *self) {
+/* One attempt to find this worker a job: its stash, the queues, then the
+ * priority classes.  Returns 1 with *job set, 0 for nothing yet, -1 when the
+ * pool is shut down and drained.  *wake_at receives when a background job
+ * becomes due (0: none). */
+static int find_job(worker *self, queued_job *job, uint64_t *wake_at) {
     cymade_pool *pool = self->pool;
-    unsigned spins = 0;
+    bool stolen = false;
+    bool found = self->has_stash;
+    if (found) {
+        *job = self->stash;
+        stolen = self->stash_stolen;
+        self->has_stash = false;
+    } else {
+        found = pool->strategy->pop(pool->queue, self->index, job, &stolen);
+    }
+    /* seq_cst: the one load of the fast path; ordered after the pop so an
+     * urgent submit that returned before it is seen (see top). */
+    uint64_t state = cymade_atomic_u64_load(&pool->priority_state, memory_order_seq_cst);
+    if (found && (state & (URGENT_MASK | CANCELLING)) == 0) {
+        if (stolen) {
+            counter_increment(&self->stolen);
+        }
+        return 1;
+    }
+    if (state & CANCELLING) {
+        if (found) {
+            cancel_queued(pool, *job);
+            return find_job(self, job, wake_at);
+        }
+    } else if (state & URGENT_MASK) {
+        if (found) {
+            self->stash = *job;
+            self->stash_stolen = stolen;
+            self->has_stash = true;
+        }
+        cymade_future *urgent = take_urgent(pool);
+        if (urgent != NULL) {
+            *job = queued_future(urgent);
+            return 1;
+        }
+    }
+    *wake_at = 0;
+    if ((state & BACKGROUND_MASK) != 0 && (state & (URGENT_MASK | CANCELLING)) == 0) {
+        cymade_future *background = take_background(pool, wake_at);
+        if (background != NULL) {
+            *job = queued_future(background);
+            return 1;
+        }
+    }
+    return worker_should_exit(self, state) ? -1 : 0;
+}
+
+/* Takes the worker's next job into *job, spinning briefly and then parking
+ * while there is none; false when the pool is shut down and drained. */
+static bool next_job(worker *self, queued_job *job) {
+    cymade_pool *pool = self->pool;
+    uint64_t wake_at = 0;
+    int found = find_job(self, job, &wake_at);
+    if (found != 0) {
+        return found > 0;
+    }
     bool idle_reported = false;
     for (;;) {
-        bool stolen = false;
-        cymade_future *job = self->stash;
-        if (job != NULL) {
-            self->stash = NULL;
-            stolen = self->stash_stolen;
-        } else {
-            job = pool->strategy->pop(pool->queue, self->index, &stolen);
+        pool->strategy->search_begin(pool->queue);
+        for (unsigned spin = 0; spin < SPIN_ROUNDS && found == 0; spin++) {
+            if (spin % SPINS_PER_YIELD == SPINS_PER_YIELD - 1) {
+                sched_yield(); /* let a submitter sharing our core run */
+            } else {
+                cpu_relax();
+            }
+            found = find_job(self, job, &wake_at);
         }
-        /* seq_cst: the one load of the fast path; ordered after the pop so
-         * an urgent submit that returned before it is seen (see top). */
-        uint64_t state = cymade_atomic_u64_load(&pool->priority_state, memory_order_seq_cst);
-        if (state == 0 && job != NULL) {
-            if (stolen) {
-                counter_increment(&self->stolen);
-            }
-            return job;
-        }
-        if (state & CANCELLING) {
-            if (job != NULL) {
-                cancel_queued(pool, job);
-                continue;
-            }
-        } else if (state & URGENT_MASK) {
-            if (job != NULL) {
-                self->stash = job;
-                self->stash_stolen = stolen;
-            }
-            cymade_future *urgent = take_urgent(pool);
-            if (urgent != NULL) {
-                return urgent;
-            }
-        } else if (job != NULL) {
-            if (stolen) {
-                counter_increment(&self->stolen);
-            }
-            return job;
-        }
-        uint64_t wake_at = 0;
-        if ((state & BACKGROUND_MASK) != 0 && (state & (URGENT_MASK | CANCELLING)) == 0) {
-            cymade_future *background = take_background(pool, &wake_at);
-            if (background != NULL) {
-                return background;
-            }
-        }
-        if (worker_should_exit(self, state)) {
-            return NULL;
-        }
-        if (spins++ < SPIN_ROUNDS) {
-            cpu_relax();
-            continue;
+        pool->strategy->search_end(pool->queue);
+        if (found != 0) {
+            return found > 0;
         }
         if (!idle_reported && pool->options.on_worker_idle != NULL) {
             pool->options.on_worker_idle(self->index, pool->options.hook_context);
@@ -304,7 +358,10 @@ static cymade_future *next_job(worker *self) {
         }
         struct timespec deadline = {.tv_sec = (time_t)(wake_at / 1000000000u), .tv_nsec = (long)(wake_at % 1000000000u)};
         pool->strategy->park(pool->queue, worker_has_other_work, self, wake_at ? &deadline : NULL);
-        spins = 0;
+        found = find_job(self, job, &wake_at);
+        if (found != 0) {
+            return found > 0;
+        }
     }
 }
 
@@ -315,7 +372,7 @@ static void *worker_main(void *argument) {
     if (pool->options.on_worker_start != NULL) {
         pool->options.on_worker_start(self->index, pool->options.hook_context);
     }
-    for (cymade_future *job; (job = next_job(self)) != NULL;) {
+    for (queued_job job; next_job(self, &job);) {
         run_job(self, job);
     }
     if (pool->options.on_worker_stop != NULL) {
@@ -394,10 +451,10 @@ int cymade_pool_create(cymade_pool **out, const cymade_pool_options *options) {
         worker *w = &workers[i];
         w->pool = pool;
         w->index = i;
-        w->stash = NULL;
+        w->has_stash = false;
         w->stash_stolen = false;
-        cymade_atomic_u64_init(&w->completed, 0);
         cymade_atomic_u64_init(&w->foreground_completed, 0);
+        cymade_atomic_u64_init(&w->background_completed, 0);
         cymade_atomic_u64_init(&w->stolen, 0);
         cymade_atomic_u64_init(&w->running, 0);
     }
@@ -444,14 +501,16 @@ static int enqueue_prioritised(cymade_pool *pool, cymade_future *job) {
     return rc;
 }
 
-/* Queues `future`, which already carries the pool's reference. */
-static int enqueue(cymade_pool *pool, cymade_future *future) {
-    if (future->priority != 0) {
-        return enqueue_prioritised(pool, future);
-    }
+/* Queues a normal-priority job: the lock-free fast path. */
+static int enqueue_normal(cymade_pool *pool, queued_job job) {
     worker *self = current_worker;
     size_t hint = (self != NULL && self->pool == pool) ? self->index : submit_cursor++;
-    return pool->strategy->push(pool->queue, hint, future);
+    return pool->strategy->push(pool->queue, hint, job);
+}
+
+/* Queues `future`, which already carries the pool's reference. */
+static int enqueue(cymade_pool *pool, cymade_future *future) {
+    return future->priority != 0 ? enqueue_prioritised(pool, future) : enqueue_normal(pool, queued_future(future));
 }
 
 int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future *future) {
@@ -474,6 +533,9 @@ int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job,
     }
     if (job == NULL) {
         return CYMADE_EINVAL;
+    }
+    if (priority == 0 && future == NULL) {
+        return enqueue_normal(pool, (queued_job){.fn = job, .arg = arg}); /* no allocation */
     }
     cymade_future *created = future_create(job, arg);
     if (created == NULL) {
@@ -503,7 +565,7 @@ int cymade_pool_submit(cymade_pool *pool, cymade_job_fn job, void *arg, cymade_f
 
 static void cancel_everything_queued(cymade_pool *pool) {
     bool stolen;
-    for (cymade_future *job; (job = pool->strategy->pop(pool->queue, 0, &stolen)) != NULL;) {
+    for (queued_job job; pool->strategy->pop(pool->queue, 0, &job, &stolen);) {
         cancel_queued(pool, job);
     }
     pthread_mutex_lock(&pool->priority_lock);
@@ -514,11 +576,11 @@ static void cancel_everything_queued(cymade_pool *pool) {
     /* relaxed: the heaps are guarded by the lock. */
     cymade_atomic_u64_fetch_sub(&pool->priority_state, BACKGROUND_ONE * background.size, memory_order_relaxed);
     pthread_mutex_unlock(&pool->priority_lock);
-    for (cymade_future *job; (job = job_heap_pop(&urgent)) != NULL;) {
-        cancel_queued(pool, job);
+    for (cymade_future *future; (future = job_heap_pop(&urgent)) != NULL;) {
+        cancel_future(pool, future);
     }
-    for (cymade_future *job; (job = job_heap_pop(&background)) != NULL;) {
-        cancel_queued(pool, job);
+    for (cymade_future *future; (future = job_heap_pop(&background)) != NULL;) {
+        cancel_future(pool, future);
     }
     job_heap_destroy(&urgent);
     job_heap_destroy(&background);
@@ -613,7 +675,8 @@ int cymade_pool_get_stats(cymade_pool *pool, cymade_pool_stats *stats, cymade_wo
         cymade_worker_stats one;
         pool->strategy->worker_counts(pool->queue, i, &one.queued, &one.ring_grows);
         /* relaxed: a snapshot of statistics. */
-        one.completed = cymade_atomic_u64_load(&w->completed, memory_order_relaxed);
+        one.completed = cymade_atomic_u64_load(&w->foreground_completed, memory_order_relaxed) +
+                        cymade_atomic_u64_load(&w->background_completed, memory_order_relaxed);
         one.stolen = cymade_atomic_u64_load(&w->stolen, memory_order_relaxed);
         stats->queued += one.queued;
         stats->running += cymade_atomic_u64_load(&w->running, memory_order_relaxed);

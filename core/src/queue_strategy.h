@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "cymade/future.h"
+#include "queued_job.h"
 
 typedef struct job_queue job_queue;
 
@@ -26,14 +26,16 @@ typedef struct queue_strategy {
     /* Appends `job` near `worker_hint` (any value; reduced modulo workers)
      * and wakes a parked worker.  CYMADE_OK, or CYMADE_ENOMEM or
      * CYMADE_ESHUTDOWN (after close) with nothing queued. */
-    int (*push)(job_queue *queue, size_t worker_hint, cymade_future *job);
-    /* Takes the next job for `worker`: its own first, then others' (*stolen
-     * is then set).  NULL when every queue looked empty. */
-    cymade_future *(*pop)(job_queue *queue, size_t worker, bool *stolen);
+    int (*push)(job_queue *queue, size_t worker_hint, queued_job job);
+    /* Takes the next job for `worker` into *job: its own first, then
+     * others' (*stolen is then set).  False when every queue looked empty. */
+    bool (*pop)(job_queue *queue, size_t worker, queued_job *job, bool *stolen);
     /* Sleeps until woken, the CLOCK_MONOTONIC deadline (NULL: none), or at
      * once if a job is queued or `has_other_work(context)` is true.  The
      * re-check happens after the sleeper is announced, so a push or a
-     * wake_all that follows a false re-check always wakes it. */
+     * wake_all that follows a false re-check always wakes it.
+     * has_other_work must not call back into the strategy (it may run
+     * under the strategy's lock). */
     void (*park)(job_queue *queue, bool (*has_other_work)(void *context), void *context,
                  const struct timespec *deadline);
     /* Makes every later push fail with CYMADE_ESHUTDOWN.  A push that
@@ -41,6 +43,10 @@ typedef struct queue_strategy {
     void (*close)(job_queue *queue);
     /* True once closed and every job has been popped. */
     bool (*is_drained)(job_queue *queue);
+    /* Brackets a worker's spinning search for work, so that pushes need not
+     * wake a parked worker while one is already looking (may be no-ops). */
+    void (*search_begin)(job_queue *queue);
+    void (*search_end)(job_queue *queue);
     /* Wakes every parked worker (call after making has_other_work true). */
     void (*wake_all)(job_queue *queue);
     /* Jobs queued at `worker` (snapshot) and how often its ring grew. */

@@ -19,7 +19,7 @@ ring *ring_create(size_t capacity) {
     r->mask = capacity - 1;
     for (size_t i = 0; i < capacity; i++) {
         cymade_atomic_u64_init(&r->cells[i].sequence, i);
-        r->cells[i].item = NULL;
+        r->cells[i].job = (queued_job){NULL, NULL};
     }
     return r;
 }
@@ -28,7 +28,7 @@ void ring_free(ring *r) {
     cymade_free(r);
 }
 
-ring_push_result ring_try_push(ring *r, void *item) {
+ring_push_result ring_try_push(ring *r, queued_job job) {
     /* acquire (here and on every reload): if the position carries the closed
      * bit we synchronize with ring_close; otherwise it is only a hint until
      * the CAS below claims the cell. */
@@ -39,22 +39,24 @@ ring_push_result ring_try_push(ring *r, void *item) {
         }
         ring_cell *cell = &r->cells[position & r->mask];
         /* acquire: pairs with the consumer's release that freed this cell, so
-         * our write of cell->item cannot overtake its read of the old item. */
+         * our write of cell->job cannot overtake its read of the old job. */
         uint64_t sequence = cymade_atomic_u64_load(&cell->sequence, memory_order_acquire);
         int64_t lag = (int64_t)(sequence - position);
         if (lag == 0) {
-            /* acquire (C11 forbids a failure order stronger than success):
-             * the CAS only claims the cell; publication is the release store
-             * of the sequence below. */
+            /* seq_cst on success: the reservation is the condition change of
+             * the park/wake handshake (eventcount_notify_idle), so it must be
+             * a seq_cst RMW; the same instruction on x86.  Publication is the
+             * release store of the sequence below.  acquire on failure: see
+             * the position loads. */
             if (cymade_atomic_u64_compare_exchange_weak(&r->enqueue_position, &position, position + 1,
-                                                        memory_order_acquire, memory_order_acquire)) {
-                cell->item = item;
-                /* release: publishes cell->item to the consumer's acquire load. */
+                                                        memory_order_seq_cst, memory_order_acquire)) {
+                cell->job = job;
+                /* release: publishes cell->job to the consumer's acquire load. */
                 cymade_atomic_u64_store(&cell->sequence, position + 1, memory_order_release);
                 return RING_PUSHED;
             }
         } else if (lag < 0) {
-            /* The cell still holds an item from one lap ago: full, unless a
+            /* The cell still holds a job from one lap ago: full, unless a
              * close raced with us. */
             uint64_t now = cymade_atomic_u64_load(&r->enqueue_position, memory_order_acquire);
             return (now & RING_CLOSED_BIT) ? RING_CLOSED : RING_FULL;
@@ -64,20 +66,20 @@ ring_push_result ring_try_push(ring *r, void *item) {
     }
 }
 
-int ring_try_pop(ring *r, void **item) {
+int ring_try_pop(ring *r, queued_job *job) {
     /* relaxed: a hint until the CAS below claims the cell. */
     uint64_t position = cymade_atomic_u64_load(&r->dequeue_position, memory_order_relaxed);
     for (;;) {
         ring_cell *cell = &r->cells[position & r->mask];
-        /* acquire: pairs with the producer's release store; makes item visible. */
+        /* acquire: pairs with the producer's release store; makes job visible. */
         uint64_t sequence = cymade_atomic_u64_load(&cell->sequence, memory_order_acquire);
         int64_t lag = (int64_t)(sequence - (position + 1));
         if (lag == 0) {
-            /* relaxed: the acquire above already ordered the item read. */
+            /* relaxed: the acquire above already ordered the job read. */
             if (cymade_atomic_u64_compare_exchange_weak(&r->dequeue_position, &position, position + 1,
                                                         memory_order_relaxed, memory_order_relaxed)) {
-                *item = cell->item;
-                /* release: our read of item happens-before the next lap's write. */
+                *job = cell->job;
+                /* release: our read of the job happens-before the next lap's write. */
                 cymade_atomic_u64_store(&cell->sequence, position + r->mask + 1, memory_order_release);
                 return 0;
             }

@@ -12,8 +12,8 @@
  * RING_CLOSED while pops keep draining what was pushed before.
  *
  * Guarantees:
- *   - linearizable FIFO: items leave in the order their pushes reserved cells;
- *   - a successful push happens-before the pop that returns its item
+ *   - linearizable FIFO: jobs leave in the order their pushes reserved cells;
+ *   - a successful push happens-before the pop that returns its job
  *     (release store of the cell sequence / acquire load in pop).
  */
 #ifndef CYMADE_RING_H
@@ -24,6 +24,7 @@
 
 #include "cymade/atomic.h"
 #include "cymade/cacheline.h"
+#include "queued_job.h"
 #include "rcu.h"
 
 typedef enum ring_push_result {
@@ -34,7 +35,7 @@ typedef enum ring_push_result {
 
 typedef struct ring_cell {
     cymade_atomic_u64 sequence;
-    void *item;
+    queued_job job;
 } ring_cell;
 
 typedef struct ring {
@@ -53,12 +54,12 @@ typedef struct ring {
 ring *ring_create(size_t capacity);
 void ring_free(ring *r);
 
-/* Appends `item` (any pointer, NULL included). */
-ring_push_result ring_try_push(ring *r, void *item);
+/* Appends `job` (any two words). */
+ring_push_result ring_try_push(ring *r, queued_job job);
 
-/* Removes the oldest item into *item; returns 0, or -1 when the ring is empty
+/* Removes the oldest job into *job; returns 0, or -1 when the ring is empty
  * or its oldest reserved cell is still being written. */
-int ring_try_pop(ring *r, void **item);
+int ring_try_pop(ring *r, queued_job *job);
 
 /* Makes every later push fail with RING_CLOSED.  Idempotent.  A pusher
  * that gets RING_CLOSED has synchronized with the close (acquire), so it sees
@@ -71,7 +72,7 @@ int ring_is_closed(ring *r);
  * appear in the ring any more. */
 int ring_is_drained(ring *r);
 
-/* Number of items pushed and not yet popped (a snapshot; may be stale). */
+/* Number of jobs pushed and not yet popped (a snapshot; may be stale). */
 size_t ring_size(ring *r);
 
 static inline size_t ring_capacity(const ring *r) {

@@ -8,9 +8,13 @@
  * worker's grow lock, a rare slow path) links a ring of twice the capacity in
  * front, publishes it as `current`, and only then closes the full ring, so a
  * producer that sees the closed bit and reloads `current` finds the new ring.
- * Consumers always pop from the oldest ring of the chain first, so each
- * producer's jobs still leave in the order it pushed them (its pushes into
- * the old ring all finished before it could see the new one).  A ring that is
+ * Consumers always pop from the oldest ring of the chain first, and move on
+ * to a newer ring only once the older one is closed, so each producer's jobs
+ * still leave in the order it pushed them: a producer can reach the new ring
+ * only after its pushes into the old one reserved their cells, and a closed
+ * ring accepts no more.  (Between the publish and the close, a consumer
+ * that finds the old ring empty waits for the close rather than risk
+ * overtaking a push still landing there.)  A ring that is
  * closed and drained is unlinked by the consumer that notices, and freed
  * through RCU: a producer or a stealer may still be reading it inside its
  * read-side section.
@@ -114,7 +118,7 @@ static int grow(worker_rings *rings, ring *full) {
     return rc;
 }
 
-static int ring_queue_push(job_queue *queue, size_t worker_hint, cymade_future *job) {
+static int ring_queue_push(job_queue *queue, size_t worker_hint, queued_job job) {
     worker_rings *rings = &queue->workers[worker_hint % queue->worker_count];
     int rc = CYMADE_OK;
     cymade_rcu_read_lock();
@@ -139,7 +143,7 @@ static int ring_queue_push(job_queue *queue, size_t worker_hint, cymade_future *
     }
     cymade_rcu_read_unlock();
     if (rc == CYMADE_OK) {
-        eventcount_notify(&queue->idle, 1);
+        eventcount_notify_idle(&queue->idle);
     }
     return rc;
 }
@@ -161,7 +165,7 @@ static void unlink_drained(ring *newer, ring *drained) {
 }
 
 /* Pops from one worker's chain, oldest ring first.  Inside a read section. */
-static cymade_future *pop_chain(worker_rings *rings) {
+static bool pop_chain(worker_rings *rings, queued_job *job) {
     ring *chain[RING_CHAIN_MAX];
     size_t depth = 0;
     /* acquire: see the rings' initialised contents and links. */
@@ -170,26 +174,28 @@ static cymade_future *pop_chain(worker_rings *rings) {
         chain[depth++] = r;
     }
     for (size_t level = depth; level-- > 0;) {
-        void *item;
-        if (ring_try_pop(chain[level], &item) == 0) {
-            return item;
+        if (ring_try_pop(chain[level], job) == 0) {
+            return true;
+        }
+        if (level > 0 && !ring_is_closed(chain[level])) {
+            return false; /* mid-growth: see the top of this file */
         }
         if (level > 0 && level == depth - 1 && ring_is_drained(chain[level])) {
             unlink_drained(chain[level - 1], chain[level]);
         }
     }
-    return NULL;
+    return false;
 }
 
-static cymade_future *ring_queue_pop(job_queue *queue, size_t worker, bool *stolen) {
-    cymade_future *job = NULL;
+static bool ring_queue_pop(job_queue *queue, size_t worker, queued_job *job, bool *stolen) {
+    bool found = false;
     cymade_rcu_read_lock();
-    for (size_t i = 0; i < queue->worker_count && job == NULL; i++) {
-        job = pop_chain(&queue->workers[(worker + i) % queue->worker_count]);
+    for (size_t i = 0; i < queue->worker_count && !found; i++) {
+        found = pop_chain(&queue->workers[(worker + i) % queue->worker_count], job);
         *stolen = (i != 0);
     }
     cymade_rcu_read_unlock();
-    return job;
+    return found;
 }
 
 static bool ring_queue_has_jobs(job_queue *queue) {
@@ -238,6 +244,14 @@ static bool ring_queue_is_drained(job_queue *queue) {
     return drained;
 }
 
+static void ring_queue_search_begin(job_queue *queue) {
+    eventcount_search_begin(&queue->idle);
+}
+
+static void ring_queue_search_end(job_queue *queue) {
+    eventcount_search_end(&queue->idle);
+}
+
 static void ring_queue_wake_all(job_queue *queue) {
     eventcount_notify(&queue->idle, INT_MAX);
 }
@@ -265,6 +279,8 @@ const queue_strategy ring_queue_strategy = {
     .park = ring_queue_park,
     .close = ring_queue_close,
     .is_drained = ring_queue_is_drained,
+    .search_begin = ring_queue_search_begin,
+    .search_end = ring_queue_search_end,
     .wake_all = ring_queue_wake_all,
     .worker_counts = ring_queue_worker_counts,
 };
