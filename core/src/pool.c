@@ -229,7 +229,10 @@ static cymade_future *take_background(cymade_pool *pool, uint64_t *wake_at) {
     }
     cymade_future *lowest = job_heap_peek(&pool->background);
     if (lowest != NULL) {
-        uint64_t due = pool->watched_since_ns + (uint64_t)lowest->priority * 1000000u;
+        /* Saturating: a priority of centuries must not wrap around to "now". */
+        uint64_t headroom_ns = UINT64_MAX - pool->watched_since_ns;
+        uint64_t delay_ms = (uint64_t)lowest->priority;
+        uint64_t due = pool->watched_since_ns + (delay_ms > headroom_ns / 1000000u ? headroom_ns : delay_ms * 1000000u);
         /* acquire: pairs with the urgent submit's count raise. */
         bool urgent = (cymade_atomic_u64_load(&pool->priority_state, memory_order_acquire) & URGENT_MASK) != 0;
         /* After shutdown no foreground job can arrive: the pool is as idle

@@ -1,12 +1,14 @@
 /* Vyukov's bounded MPMC queue with a close bit; see ring.h. */
 #include "ring.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "alloc.h"
 
 ring *ring_create(size_t capacity) {
-    if (capacity < 2 || (capacity & (capacity - 1)) != 0) {
+    if (capacity < 2 || (capacity & (capacity - 1)) != 0 ||
+        capacity > (SIZE_MAX - sizeof(ring)) / sizeof(ring_cell)) {
         return NULL;
     }
     ring *r = cymade_aligned_alloc(CYMADE_CACHELINE_SIZE, sizeof(ring) + capacity * sizeof(ring_cell));

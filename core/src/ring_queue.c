@@ -9,12 +9,13 @@
  * front, publishes it as `current`, and only then closes the full ring, so a
  * producer that sees the closed bit and reloads `current` finds the new ring.
  * Consumers always pop from the oldest ring of the chain first, and move on
- * to a newer ring only once the older one is closed, so each producer's jobs
- * still leave in the order it pushed them: a producer can reach the new ring
- * only after its pushes into the old one reserved their cells, and a closed
- * ring accepts no more.  (Between the publish and the close, a consumer
- * that finds the old ring empty waits for the close rather than risk
- * overtaking a push still landing there.)  A ring that is
+ * to a newer ring only once the older one is drained (closed, and every
+ * reserved cell popped), so each producer's jobs still leave in the order it
+ * pushed them: a producer reaches the new ring only after its last push into
+ * the old one, and that job is popped before anything newer.  Meanwhile a
+ * consumer that finds the old ring momentarily empty (not yet closed, or a
+ * push reserved but not yet published) reports nothing rather than overtake
+ * it; stealing still serves it from the other workers.  A ring that is
  * closed and drained is unlinked by the consumer that notices, and freed
  * through RCU: a producer or a stealer may still be reading it inside its
  * read-side section.
@@ -177,10 +178,13 @@ static bool pop_chain(worker_rings *rings, queued_job *job) {
         if (ring_try_pop(chain[level], job) == 0) {
             return true;
         }
-        if (level > 0 && !ring_is_closed(chain[level])) {
-            return false; /* mid-growth: see the top of this file */
+        if (level == 0) {
+            break;
         }
-        if (level > 0 && level == depth - 1 && ring_is_drained(chain[level])) {
+        if (!ring_is_drained(chain[level])) {
+            return false; /* an older job may still land: see the top of this file */
+        }
+        if (level == depth - 1) {
             unlink_drained(chain[level - 1], chain[level]);
         }
     }

@@ -44,6 +44,9 @@ py_runtime(
     name = "py3_runtime",
     interpreter_path = "{executable}",
     python_version = "PY3",
+    # Bazel's default stub starts with `#!/usr/bin/env python`, and there is
+    # no `python` on the test PATH here: run the stub with this interpreter.
+    stub_shebang = "#!{executable}",
 )
 
 py_runtime_pair(

@@ -740,7 +740,7 @@ static inline __attribute__((always_inline)) int U64_rmw(U64Object *self, cm_op 
 }
 
 static inline __attribute__((always_inline)) PyObject *U64_inplace(PyObject *self, PyObject *other, cm_op op) {
-    uint64_t old, new_value;
+    uint64_t old = 0, new_value = 0;
     int r = U64_rmw((U64Object *)self, op, other, &old, &new_value);
     if (r != 0) {
         return r == OPERAND_WRONG_TYPE ? inplace_type_error(self, other, op) : NULL;
@@ -751,12 +751,32 @@ static inline __attribute__((always_inline)) PyObject *U64_inplace(PyObject *sel
     return Py_NewRef(self);
 }
 
-/* x += 1: the hot path.  An exact small int skips every other check. */
+/* The value of an exact int that fits one internal digit, read inline (no
+ * call): 1 if it did.  Version-specific layouts, each behind its public or
+ * documented-unstable accessor. */
+static inline int compact_int_value(PyObject *o, long long *v) {
+#if PY_VERSION_HEX >= 0x030C0000
+    if (PyUnstable_Long_IsCompact((PyLongObject *)o)) {
+        *v = (long long)PyUnstable_Long_CompactValue((PyLongObject *)o);
+        return 1;
+    }
+    return 0;
+#else
+    Py_ssize_t size = Py_SIZE(o); /* sign * number of 30-bit digits */
+    if (size == 0 || size == 1) {
+        *v = size == 0 ? 0 : (long long)((PyLongObject *)o)->ob_digit[0];
+        return 1;
+    }
+    return 0;
+#endif
+}
+
+/* x += 1: the hot path.  An exact small non-negative int skips every other
+ * check: one compact-int read, one CAS loop, return self. */
 static PyObject *U64_iadd(PyObject *self, PyObject *other) {
-    if (PyLong_CheckExact(other)) {
-        int overflow;
-        long long v = PyLong_AsLongLongAndOverflow(other, &overflow);
-        if (overflow == 0 && v >= 0) {
+    long long v;
+    if (PyLong_CheckExact(other) && compact_int_value(other, &v)) {
+        if (v >= 0) {
             U64Object *u = (U64Object *)self;
             uint64_t old = cymade_atomic_u64_load(&u->value, LOAD_ORDER);
             uint64_t new_value;
@@ -939,7 +959,7 @@ static PyObject *U64_fetch(PyObject *self, PyObject *const *args, Py_ssize_t nar
     if (parse_args(name, args, nargs, kwnames, kw_value, 1, 1, a) < 0) {
         return NULL;
     }
-    uint64_t old, new_value;
+    uint64_t old = 0, new_value = 0;
     int r = U64_rmw((U64Object *)self, op, a[0], &old, &new_value);
     if (r != 0) {
         if (r == OPERAND_WRONG_TYPE) {
@@ -1160,7 +1180,7 @@ static inline __attribute__((always_inline)) int I64_rmw(I64Object *self, cm_op 
 }
 
 static inline __attribute__((always_inline)) PyObject *I64_inplace(PyObject *self, PyObject *other, cm_op op) {
-    int64_t old, new_value;
+    int64_t old = 0, new_value = 0;
     int r = I64_rmw((I64Object *)self, op, other, &old, &new_value);
     if (r != 0) {
         return r == OPERAND_WRONG_TYPE ? inplace_type_error(self, other, op) : NULL;
@@ -1281,7 +1301,7 @@ static PyObject *I64_fetch(PyObject *self, PyObject *const *args, Py_ssize_t nar
     if (parse_args(name, args, nargs, kwnames, kw_value, 1, 1, a) < 0) {
         return NULL;
     }
-    int64_t old, new_value;
+    int64_t old = 0, new_value = 0;
     int r = I64_rmw((I64Object *)self, op, a[0], &old, &new_value);
     if (r != 0) {
         if (r == OPERAND_WRONG_TYPE) {
@@ -1759,7 +1779,7 @@ static inline __attribute__((always_inline)) int Float_rmw(FloatObject *self, cm
 }
 
 static inline __attribute__((always_inline)) PyObject *Float_inplace(PyObject *self, PyObject *other, cm_op op) {
-    double old, new_value;
+    double old = 0, new_value = 0;
     int r = Float_rmw((FloatObject *)self, op, other, &old, &new_value);
     if (r != 0) {
         return r > 0 ? inplace_type_error(self, other, op) : NULL;
@@ -1880,7 +1900,7 @@ static PyObject *Float_fetch(PyObject *self, PyObject *const *args, Py_ssize_t n
     if (parse_args(name, args, nargs, kwnames, kw_value, 1, 1, a) < 0) {
         return NULL;
     }
-    double old, new_value;
+    double old = 0, new_value = 0;
     int r = Float_rmw((FloatObject *)self, op, a[0], &old, &new_value);
     if (r != 0) {
         if (r > 0) {
