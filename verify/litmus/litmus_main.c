@@ -121,6 +121,7 @@ int main(int argc, char **argv) {
     } tables[] = {
         {litmus_shape_tests, litmus_shape_test_count},
         {litmus_rmw_tests, litmus_rmw_test_count},
+        {litmus_engine_tests, litmus_engine_test_count},
     };
     const long iterations = litmus_iterations();
     struct timespec start;

@@ -16,4 +16,8 @@ extern const size_t litmus_shape_test_count;
 extern const litmus_test litmus_rmw_tests[];
 extern const size_t litmus_rmw_test_count;
 
+/* The orderings the pool engine relies on (ring cells, park/wake). */
+extern const litmus_test litmus_engine_tests[];
+extern const size_t litmus_engine_test_count;
+
 #endif /* CYMADE_VERIFY_LITMUS_TESTS_H */
