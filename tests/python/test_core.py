@@ -12,6 +12,7 @@ GATE_SUITES = {
     "stress_ring_growth",
     "stress_park_wake",
     "stress_pool",
+    "stress_validate_rcu_swap",
 }
 
 

@@ -62,6 +62,19 @@ ENGINE_LINKOPTS = ["-pthread"] + select({
     "//conditions:default": ["-fsanitize=thread"],
 })
 
+# With the real liburcu instead: no TSan (liburcu has no annotations), so
+# these binaries are tagged no_tsan and test RCU's grace periods themselves.
+LIBURCU_COPTS = [
+    "-Icore/include",
+    "-Icore/src",
+]
+
+LIBURCU_LINKOPTS = [
+    "-pthread",
+    "-lurcu-bp",
+    "-lurcu-common",
+]
+
 def engine_stress(
         name,
         srcs,
@@ -70,7 +83,8 @@ def engine_stress(
         sed_script = None,
         expected_failure = None,
         args = [],
-        env = {}):
+        env = {},
+        liburcu = False):
     """A stress binary over the engine, or a mutant of one.
 
     Without `mutate`: declares cc_binary `name` (for the gate and mutants)
@@ -88,9 +102,12 @@ def engine_stress(
       expected_failure: extended regex the mutant's output must match.
       args: arguments for the binary in the test.
       env: environment for the test.
+      liburcu: build with the real liburcu and no TSan (see LIBURCU_COPTS).
     """
     engine = name + "_engine_srcs"
-    tags = []
+    tags = ["no_tsan"] if liburcu else []
+    copts = LIBURCU_COPTS if liburcu else ENGINE_COPTS
+    linkopts = LIBURCU_LINKOPTS if liburcu else ENGINE_LINKOPTS
     if mutate == None:
         select_files(name = engine, srcs = ["//core:engine_srcs"])
         engine_srcs = [":" + engine]
@@ -108,13 +125,13 @@ def engine_stress(
             cmd = "sed -e '%s' $< > $@ && ! cmp -s $< $@" % sed_script,
         )
         engine_srcs = [":" + engine, ":" + name + "_mutated"]
-        tags = ["no_sanitizer"]
+        tags = tags + ["no_sanitizer"]
 
     cc_binary(
         name = name,
         srcs = srcs + engine_srcs,
-        copts = ENGINE_COPTS,
-        linkopts = ENGINE_LINKOPTS,
+        copts = copts,
+        linkopts = linkopts,
         deps = ["//core:atomic"],
         tags = tags,
         testonly = mutate != None,
@@ -125,11 +142,12 @@ def engine_stress(
             name = name + "_test",
             size = size,
             srcs = srcs + engine_srcs,
-            copts = ENGINE_COPTS,
-            linkopts = ENGINE_LINKOPTS,
+            copts = copts,
+            linkopts = linkopts,
             deps = ["//core:atomic"],
             args = args,
             env = env,
+            tags = tags,
         )
     else:
         native.sh_test(

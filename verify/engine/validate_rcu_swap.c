@@ -1,0 +1,117 @@
+/*
+ * validate_rcu_swap - a ring-pointer swap against readers, under the real
+ * liburcu (core/src/rcu.c's default backend), the way ring_queue.c uses it.
+ *
+ * Thread 0 keeps replacing the published object (as grow() replaces a
+ * worker's current ring) and hands the old one to cymade_rcu_defer_free,
+ * whose reclaim poisons it and keeps it in a graveyard until the end (a real
+ * free could make a broken reader crash instead of report).  The other threads read the
+ * object inside a read-side section, twice with a yield in between.  A
+ * reader that ever sees the poison, or the object change under it, read
+ * memory reclaimed before its section ended: RCU's guarantee was broken.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cymade/atomic.h"
+#include "rcu.h"
+#include "verify/stress/stress.h"
+
+#define LIVE UINT64_C(0x11fe11fe11fe11fe)
+#define POISON UINT64_C(0xdeaddeaddeaddead)
+
+typedef struct published {
+    cymade_rcu_head rcu;
+    struct published *next_dead;
+    volatile uint64_t magic; /* volatile: the reader's two loads must both happen */
+    uint64_t generation;
+} published;
+
+typedef struct shared_state {
+    cymade_atomic_ptr current;
+    cymade_atomic_u64 stop;
+    stress_deadline deadline;
+    uint64_t swaps;
+} shared_state;
+
+static pthread_mutex_t graveyard_lock = PTHREAD_MUTEX_INITIALIZER;
+static published *graveyard;
+
+static void poison(cymade_rcu_head *head) {
+    published *old = (published *)((char *)head - offsetof(published, rcu));
+    old->magic = POISON;
+    pthread_mutex_lock(&graveyard_lock);
+    old->next_dead = graveyard;
+    graveyard = old;
+    pthread_mutex_unlock(&graveyard_lock);
+}
+
+static published *make_published(uint64_t generation) {
+    published *object = malloc(sizeof *object);
+    object->magic = LIVE;
+    object->generation = generation;
+    return object;
+}
+
+static void writer(stress_thread *t, shared_state *state) {
+    uint64_t generation = 1;
+    while (!stress_deadline_passed(&state->deadline)) {
+        /* acq_rel: release publishes the new object; acquire orders our
+         * retirement of the old one after its initialisation. */
+        published *old = cymade_atomic_ptr_exchange(&state->current, make_published(++generation), memory_order_acq_rel);
+        cymade_rcu_defer_free(&old->rcu, poison);
+        stress_maybe_yield(&t->rng);
+    }
+    state->swaps = generation - 1;
+    /* release: readers stop after seeing it; nothing else is published. */
+    cymade_atomic_u64_store(&state->stop, 1, memory_order_release);
+}
+
+static void reader(stress_thread *t, shared_state *state) {
+    while (!cymade_atomic_u64_load(&state->stop, memory_order_acquire)) {
+        cymade_rcu_read_lock();
+        /* acquire: as rcu_dereference; pairs with the writer's exchange. */
+        published *object = cymade_atomic_ptr_load(&state->current, memory_order_acquire);
+        uint64_t first = object->magic;
+        uint64_t generation = object->generation;
+        if (stress_rng_below(&t->rng, 4) == 0) {
+            sched_yield(); /* stretch the section across the writer's swaps */
+        }
+        uint64_t second = object->magic;
+        STRESS_CHECK(&t->tally, first == LIVE && second == LIVE && object->generation == generation);
+        cymade_rcu_read_unlock();
+    }
+}
+
+static void body(stress_thread *t) {
+    shared_state *state = t->shared;
+    if (t->index == 0) {
+        writer(t, state);
+    } else {
+        reader(t, state);
+    }
+}
+
+int main(void) {
+    stress_options options = stress_options_from_env("validate_rcu_swap");
+    shared_state state;
+    cymade_rcu_init();
+    cymade_atomic_ptr_init(&state.current, make_published(1));
+    cymade_atomic_u64_init(&state.stop, 0);
+    state.deadline = stress_deadline_after(options.seconds);
+    stress_run_threads(4, options.seed, body, &state);
+    cymade_rcu_barrier();
+    STRESS_CHECK(&stress_main_tally, state.swaps > 1000);
+    free(cymade_atomic_ptr_load(&state.current, memory_order_relaxed));
+    while (graveyard != NULL) {
+        published *next = graveyard->next_dead;
+        free(graveyard);
+        graveyard = next;
+    }
+    printf("validate_rcu_swap: %llu swaps\n", (unsigned long long)state.swaps);
+    return stress_report("validate_rcu_swap");
+}
