@@ -66,10 +66,15 @@ int main(int argc, char **argv) {
     const struct {
         const char *name;
         cymade_strategy strategy;
-    } strategies[] = {{"rings", CYMADE_STRATEGY_RINGS}, {"mutex", CYMADE_STRATEGY_MUTEX}};
-    double median[2];
+    } strategies[] = {
+        {"rings", CYMADE_STRATEGY_RINGS},
+        {"mutex", CYMADE_STRATEGY_MUTEX},
+        {"wfcqueue", CYMADE_STRATEGY_WFCQUEUE},
+    };
+    enum { STRATEGY_COUNT = sizeof strategies / sizeof strategies[0] };
+    double median[STRATEGY_COUNT];
     printf("| strategy | workers | jobs | jobs/s (median of %d) | min | max |\n|---|---|---|---|---|---|\n", repeats);
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < STRATEGY_COUNT; s++) {
         double rates[99];
         for (int r = 0; r < repeats; r++) {
             rates[r] = run_once(strategies[s].strategy, workers, jobs);
@@ -83,6 +88,6 @@ int main(int argc, char **argv) {
         printf("| %s | %zu | %ld | %.3g | %.3g | %.3g |\n", strategies[s].name, workers, jobs, median[s], rates[0],
                rates[repeats - 1]);
     }
-    printf("\nrings / mutex = %.2fx\n", median[0] / median[1]);
+    printf("\nrings / mutex = %.2fx, rings / wfcqueue = %.2fx\n", median[0] / median[1], median[0] / median[2]);
     return 0;
 }

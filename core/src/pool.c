@@ -401,6 +401,7 @@ static const queue_strategy *strategy_for(cymade_strategy strategy) {
     switch (strategy) {
     case CYMADE_STRATEGY_RINGS: return &ring_queue_strategy;
     case CYMADE_STRATEGY_MUTEX: return &mutex_queue_strategy;
+    case CYMADE_STRATEGY_WFCQUEUE: return &wfcq_queue_strategy;
     }
     return NULL;
 }

@@ -55,5 +55,6 @@ typedef struct queue_strategy {
 
 extern const queue_strategy ring_queue_strategy;
 extern const queue_strategy mutex_queue_strategy;
+extern const queue_strategy wfcq_queue_strategy;
 
 #endif /* CYMADE_QUEUE_STRATEGY_H */

@@ -52,11 +52,11 @@ TEST(Ring, CreateAcceptsPowersOfTwo) {
     }
 }
 
-// Fails: ring.c:12 computes sizeof(ring) + capacity * sizeof(ring_cell)
-// without an overflow check: with 24-byte cells a power-of-two capacity of
-// 2**61 or more wraps the size to sizeof(ring), the allocation succeeds and
-// the init loop writes far past it (SIGSEGV).  Expected NULL.  Runs in a
-// child so the crash only fails this test.
+// Regression (fixed in 25892a5): ring_create computed sizeof(ring) +
+// capacity * sizeof(ring_cell) without an overflow check; with 24-byte cells a
+// capacity of 2**61 or more wrapped to sizeof(ring) and the init loop wrote
+// far past the block (SIGSEGV).  Runs in a child so a crash fails only this
+// test.
 TEST(Ring, CreateHugeCapacityFailsCleanly) {
     int code = cymade_test::RunInChild(
         [] {

@@ -57,7 +57,7 @@ ENGINE_COPTS = [
     "-Icore/src",
 ] + ENGINE_SANITIZER_FLAGS
 
-ENGINE_LINKOPTS = ["-pthread"] + select({
+ENGINE_LINKOPTS = ["-pthread", "-lurcu-common"] + select({
     "//verify/stress:asan_build": [],
     "//conditions:default": ["-fsanitize=thread"],
 })

@@ -7,7 +7,8 @@
  * Submitters push round-robin (a thread-local cursor, so no shared counter);
  * a worker that submits pushes to its own ring.  A worker pops its own ring
  * and steals from the others when it is empty.  CYMADE_STRATEGY_MUTEX swaps
- * in one global queue under a mutex and condition variable, for comparison.
+ * in one global queue under a mutex and condition variable, and
+ * CYMADE_STRATEGY_WFCQUEUE one liburcu wait-free queue, for comparison.
  *
  * Priority classes (cymade_pool_schedule):
  *   priority < 0  urgent: runs before anything else, lowest value first.
@@ -44,6 +45,7 @@ typedef struct cymade_pool cymade_pool;
 typedef enum cymade_strategy {
     CYMADE_STRATEGY_RINGS = 0, /* per-worker lock-free rings with stealing (default) */
     CYMADE_STRATEGY_MUTEX = 1, /* one queue under a mutex + condition variable */
+    CYMADE_STRATEGY_WFCQUEUE = 2, /* one liburcu wait-free queue (urcu/wfcqueue.h) */
 } cymade_strategy;
 
 typedef struct cymade_pool_options {
