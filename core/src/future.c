@@ -36,7 +36,6 @@ void cymade_future_init(cymade_future *future, cymade_job_fn job, void *job_arg,
     future->status = 0;
     future->priority = 0;
     future->sequence = 0;
-    future->queue_next = NULL;
     future->free_fn = free_fn;
     future->final_fn = NULL;
 }

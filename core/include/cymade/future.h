@@ -58,7 +58,6 @@ struct cymade_future {
     int status;
     int64_t priority;
     uint64_t sequence;           /* submission order, breaks priority ties */
-    cymade_future *queue_next;   /* intrusive link for the engine's queues */
     void (*free_fn)(cymade_future *future); /* how to free it at the last release */
     /* Optional embedder hook, NULL by default: runs exactly once, on the
      * completing or cancelling thread, right after the state became final and

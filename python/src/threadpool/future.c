@@ -43,6 +43,11 @@ static future_object *from_core(cymade_future *core) {
     return (future_object *)((char *)core - offsetof(future_object, core));
 }
 
+/* The module state: Future is not subclassable, so its type is ours. */
+static threadpool_state *state_of(future_object *self) {
+    return (threadpool_state *)PyType_GetModuleState(Py_TYPE(self));
+}
+
 /* ---------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------- */
@@ -228,7 +233,6 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
         return NULL;
     }
     PyObject_GC_UnTrack(self); /* until final; see the top of this file */
-    self->state = state;
     self->args = PyTuple_New(nargs);
     if (self->args == NULL) {
         Py_DECREF(self);
@@ -422,7 +426,7 @@ static PyObject *future_result(future_object *self, PyObject *const *args, Py_ss
         return NULL;
     }
     if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
-        PyErr_SetNone(self->state->cancelled_error);
+        PyErr_SetNone(state_of(self)->cancelled_error);
         return NULL;
     }
     if (self->core.status == STATUS_RAISED) {
@@ -439,7 +443,7 @@ static PyObject *future_exception(future_object *self, PyObject *const *args, Py
         return NULL;
     }
     if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
-        PyErr_SetNone(self->state->cancelled_error);
+        PyErr_SetNone(state_of(self)->cancelled_error);
         return NULL;
     }
     if (self->core.status == STATUS_RAISED) {
@@ -497,7 +501,7 @@ static PyObject *future_repr(future_object *self) {
 /* await fut: the asyncio bridge is asyncio.wrap_future, imported the first
  * time any future is awaited. */
 static PyObject *future_await(future_object *self) {
-    threadpool_state *state = self->state;
+    threadpool_state *state = state_of(self);
     if (state->wrap_future == NULL) {
         PyObject *asyncio = PyImport_ImportModule("asyncio");
         if (asyncio == NULL) {
@@ -525,14 +529,14 @@ static PyObject *future_await(future_object *self) {
 static PyObject *future_get_state_name(future_object *self, void *Py_UNUSED(closure)) {
     /* PENDING, RUNNING, FINISHED, CANCELLED_AND_NOTIFIED: a cancelled
      * future has already notified its waiters (future_final_fn). */
-    return Py_NewRef(PyTuple_GET_ITEM(self->state->future_states, cymade_future_get_state(&self->core)));
+    return Py_NewRef(PyTuple_GET_ITEM(state_of(self)->future_states, cymade_future_get_state(&self->core)));
 }
 
 static PyObject *future_get_condition(future_object *self, void *Py_UNUSED(closure)) {
     PyObject *condition = NULL;
     FUTURE_LOCK(self);
     if (self->condition == NULL) {
-        self->condition = PyObject_CallNoArgs(self->state->condition_class);
+        self->condition = PyObject_CallNoArgs(state_of(self)->condition_class);
     }
     condition = Py_XNewRef(self->condition);
     FUTURE_UNLOCK();
@@ -551,7 +555,7 @@ static PyObject *future_get_waiters(future_object *self, void *Py_UNUSED(closure
 }
 
 static PyObject *future_get_uuid(future_object *self, void *Py_UNUSED(closure)) {
-    threadpool_state *state = self->state;
+    threadpool_state *state = state_of(self);
     if (self->uuid == NULL) {
         if (state->uuid4 == NULL) {
             PyObject *uuid_module = PyImport_ImportModule("uuid");

@@ -21,7 +21,6 @@ typedef struct future_object {
      * against the base class layout at import (future_type_init). */
     PyObject *weakreflist;
     cymade_future core;
-    threadpool_state *state; /* valid while the object lives: it owns its type */
     PyObject *fn;            /* the job; cleared once it ran */
     PyObject *args;          /* tuple */
     PyObject *kwargs;        /* dict, or NULL */
