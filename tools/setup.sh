@@ -9,6 +9,7 @@ packages=(
     libgtest-dev googletest
     python3-dev python3-pytest python3-pytest-asyncio python3-pytest-timeout
     python3-hypothesis python3-matplotlib
+    valgrind               # memcheck run of a C suite (tests/core:future_test_memcheck)
 )
 
 missing=()
