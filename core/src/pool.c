@@ -487,9 +487,6 @@ static int enqueue_prioritised(cymade_pool *pool, cymade_future *job) {
          * workers' fast-path load (the urgent rule, see top). */
         cymade_atomic_u64_fetch_add(&pool->priority_state, URGENT_ONE, memory_order_seq_cst);
         rc = job_heap_push(&pool->urgent, job);
-        if (rc != CYMADE_OK) {
-            cymade_atomic_u64_fetch_sub(&pool->priority_state, URGENT_ONE, memory_order_seq_cst);
-        }
     } else {
         job->sequence = pool->next_sequence++;
         rc = job_heap_push(&pool->background, job);
@@ -501,6 +498,10 @@ static int enqueue_prioritised(cymade_pool *pool, cymade_future *job) {
     pthread_mutex_unlock(&pool->priority_lock);
     if (rc == CYMADE_OK) {
         pool->strategy->wake_all(pool->queue);
+    } else if (rc == CYMADE_ENOMEM && job->priority < 0) {
+        /* Outside the lock: the wake-up may take the queue's lock, which a
+         * parking worker holds while it takes ours (worker_has_other_work). */
+        release_urgent_slot(pool);
     }
     return rc;
 }

@@ -66,10 +66,11 @@ static void on_worker_start(size_t index, void *context) {
     snprintf(name, sizeof name, "%.10s%zu", hooks->name_prefix[0] ? hooks->name_prefix : "cymade-", index);
     pthread_setname_np(pthread_self(), name);
     worker_gil_attach(hooks->interpreter);
+    worker_gil_hold(); /* the GC may clear the initializer (pool_clear) */
     if (hooks->initializer == NULL) {
+        worker_gil_release();
         return;
     }
-    worker_gil_hold();
     PyObject *returned = PyObject_Call(hooks->initializer, hooks->initargs, NULL);
     if (returned == NULL) {
         /* Like ThreadPoolExecutor: a failed initializer breaks the pool.
@@ -232,6 +233,15 @@ static int pool_traverse(pool_object *self, visitproc visit, void *arg) {
     return 0;
 }
 
+/* Breaks cycles through the initializer (e.g. a closure over the pool). */
+static int pool_clear(pool_object *self) {
+    if (self->hooks != NULL) {
+        Py_CLEAR(self->hooks->initializer);
+        Py_CLEAR(self->hooks->initargs);
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------------------
  * Submission: the hot path
  * ------------------------------------------------------------------------- */
@@ -375,6 +385,7 @@ static PyType_Slot pool_slots[] = {
     {Py_tp_new, PyType_GenericNew},
     {Py_tp_dealloc, pool_dealloc},
     {Py_tp_traverse, pool_traverse},
+    {Py_tp_clear, pool_clear},
     {Py_tp_methods, pool_methods},
     {Py_tp_getset, pool_getset},
     {Py_tp_members, pool_members},
