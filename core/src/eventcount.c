@@ -72,8 +72,11 @@ void eventcount_search_begin(eventcount *ec) {
     cymade_atomic_u64_fetch_add(&ec->state, SEARCHER_ONE, memory_order_relaxed);
 }
 
-void eventcount_search_end(eventcount *ec) {
+void eventcount_search_end(eventcount *ec, bool found) {
     /* seq_cst: the withdrawal must precede the caller's re-check (the
      * fence in prepare_wait) in the store-buffering handshake. */
-    cymade_atomic_u64_fetch_sub(&ec->state, SEARCHER_ONE, memory_order_seq_cst);
+    uint64_t state = cymade_atomic_u64_fetch_sub(&ec->state, SEARCHER_ONE, memory_order_seq_cst) - SEARCHER_ONE;
+    if (found && (state & WAITER_MASK) != 0 && (state & SEARCHER_MASK) == 0) {
+        wake(ec, state, 1);
+    }
 }

@@ -28,6 +28,7 @@
 #ifndef CYMADE_EVENTCOUNT_H
 #define CYMADE_EVENTCOUNT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -62,8 +63,12 @@ void eventcount_notify(eventcount *ec, int count);
  * handshake.  On x86 that saves an MFENCE per push. */
 void eventcount_notify_idle(eventcount *ec);
 
-/* Registers / withdraws the caller as a searcher (at most 65535). */
+/* Registers / withdraws the caller as a searcher (at most 65535).  A
+ * searcher that found work passes found=true, which wakes one waiter unless
+ * another searcher is awake: notifiers skipped their wake-ups while it
+ * searched, so it hands the baton on (Go's scheduler does the same when a
+ * spinning thread finds work). */
 void eventcount_search_begin(eventcount *ec);
-void eventcount_search_end(eventcount *ec);
+void eventcount_search_end(eventcount *ec, bool found);
 
 #endif /* CYMADE_EVENTCOUNT_H */

@@ -129,9 +129,15 @@ static bool mutex_queue_is_drained(job_queue *queue) {
     return drained;
 }
 
-/* Sleepers are counted under the lock instead (see push). */
-static void mutex_queue_search(job_queue *queue) {
+/* Sleepers are counted under the lock instead, and every push with a
+ * sleeper signals (see push), so searching changes nothing here. */
+static void mutex_queue_search_begin(job_queue *queue) {
     (void)queue;
+}
+
+static void mutex_queue_search_end(job_queue *queue, bool found) {
+    (void)queue;
+    (void)found;
 }
 
 static void mutex_queue_wake_all(job_queue *queue) {
@@ -157,8 +163,8 @@ const queue_strategy mutex_queue_strategy = {
     .park = mutex_queue_park,
     .close = mutex_queue_close,
     .is_drained = mutex_queue_is_drained,
-    .search_begin = mutex_queue_search,
-    .search_end = mutex_queue_search,
+    .search_begin = mutex_queue_search_begin,
+    .search_end = mutex_queue_search_end,
     .wake_all = mutex_queue_wake_all,
     .worker_counts = mutex_queue_worker_counts,
 };

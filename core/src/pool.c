@@ -286,29 +286,33 @@ static bool worker_has_other_work(void *context) {
 static int find_job(worker *self, queued_job *job, uint64_t *wake_at) {
     cymade_pool *pool = self->pool;
     bool stolen = false;
-    bool found = self->has_stash;
-    if (found) {
-        *job = self->stash;
-        stolen = self->stash_stolen;
-        self->has_stash = false;
-    } else {
-        found = pool->strategy->pop(pool->queue, self->index, job, &stolen);
-    }
-    /* seq_cst: the one load of the fast path; ordered after the pop so an
-     * urgent submit that returned before it is seen (see top). */
-    uint64_t state = cymade_atomic_u64_load(&pool->priority_state, memory_order_seq_cst);
-    if (found && (state & (URGENT_MASK | CANCELLING)) == 0) {
+    bool found;
+    uint64_t state;
+    /* A cancelling shutdown makes this loop drain (and cancel) whatever it
+     * pops: a loop, not recursion, as a million queued jobs may be waiting. */
+    do {
+        found = self->has_stash;
+        if (found) {
+            *job = self->stash;
+            stolen = self->stash_stolen;
+            self->has_stash = false;
+        } else {
+            found = pool->strategy->pop(pool->queue, self->index, job, &stolen);
+        }
+        /* seq_cst: the one load of the fast path; ordered after the pop so
+         * an urgent submit that returned before it is seen (see top). */
+        state = cymade_atomic_u64_load(&pool->priority_state, memory_order_seq_cst);
+        if (found && (state & CANCELLING)) {
+            cancel_queued(pool, *job);
+        }
+    } while (found && (state & CANCELLING));
+    if (found && (state & URGENT_MASK) == 0) {
         if (stolen) {
             counter_increment(&self->stolen);
         }
         return 1;
     }
-    if (state & CANCELLING) {
-        if (found) {
-            cancel_queued(pool, *job);
-            return find_job(self, job, wake_at);
-        }
-    } else if (state & URGENT_MASK) {
+    if ((state & URGENT_MASK) && !(state & CANCELLING)) {
         if (found) {
             self->stash = *job;
             self->stash_stolen = stolen;
@@ -340,7 +344,11 @@ static bool next_job(worker *self, queued_job *job) {
     if (found != 0) {
         return found > 0;
     }
-    bool idle_reported = false;
+    /* Out of work: let the embedder release what it holds (the Python GIL)
+     * before spinning, or the submitter we wait for could not run. */
+    if (pool->options.on_worker_idle != NULL) {
+        pool->options.on_worker_idle(self->index, pool->options.hook_context);
+    }
     for (;;) {
         pool->strategy->search_begin(pool->queue);
         for (unsigned spin = 0; spin < SPIN_ROUNDS && found == 0; spin++) {
@@ -351,13 +359,11 @@ static bool next_job(worker *self, queued_job *job) {
             }
             found = find_job(self, job, &wake_at);
         }
-        pool->strategy->search_end(pool->queue);
+        /* A searcher that found work wakes a parked worker (the strategy
+         * does), since pushes skipped wake-ups while it searched. */
+        pool->strategy->search_end(pool->queue, found > 0);
         if (found != 0) {
             return found > 0;
-        }
-        if (!idle_reported && pool->options.on_worker_idle != NULL) {
-            pool->options.on_worker_idle(self->index, pool->options.hook_context);
-            idle_reported = true;
         }
         struct timespec deadline = {.tv_sec = (time_t)(wake_at / 1000000000u), .tv_nsec = (long)(wake_at % 1000000000u)};
         pool->strategy->park(pool->queue, worker_has_other_work, self, wake_at ? &deadline : NULL);
@@ -378,6 +384,9 @@ static void *worker_main(void *argument) {
     for (queued_job job; next_job(self, &job);) {
         run_job(self, job);
     }
+    /* A worker parked while a job of the others was still pending (a
+     * background job, say) waits for a wake-up to notice it may exit too. */
+    pool->strategy->wake_all(pool->queue);
     if (pool->options.on_worker_stop != NULL) {
         pool->options.on_worker_stop(self->index, pool->options.hook_context);
     }

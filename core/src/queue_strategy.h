@@ -44,9 +44,11 @@ typedef struct queue_strategy {
     /* True once closed and every job has been popped. */
     bool (*is_drained)(job_queue *queue);
     /* Brackets a worker's spinning search for work, so that pushes need not
-     * wake a parked worker while one is already looking (may be no-ops). */
+     * wake a parked worker while one is already looking (may be no-ops).
+     * search_end(found=true) wakes a parked worker in its turn: jobs pushed
+     * during the search woke nobody, and the searcher takes only one. */
     void (*search_begin)(job_queue *queue);
-    void (*search_end)(job_queue *queue);
+    void (*search_end)(job_queue *queue, bool found);
     /* Wakes every parked worker (call after making has_other_work true). */
     void (*wake_all)(job_queue *queue);
     /* Jobs queued at `worker` (snapshot) and how often its ring grew. */

@@ -252,8 +252,8 @@ static void ring_queue_search_begin(job_queue *queue) {
     eventcount_search_begin(&queue->idle);
 }
 
-static void ring_queue_search_end(job_queue *queue) {
-    eventcount_search_end(&queue->idle);
+static void ring_queue_search_end(job_queue *queue, bool found) {
+    eventcount_search_end(&queue->idle, found);
 }
 
 static void ring_queue_wake_all(job_queue *queue) {

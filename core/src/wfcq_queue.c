@@ -120,8 +120,8 @@ static void wfcq_queue_search_begin(job_queue *queue) {
     eventcount_search_begin(&queue->idle);
 }
 
-static void wfcq_queue_search_end(job_queue *queue) {
-    eventcount_search_end(&queue->idle);
+static void wfcq_queue_search_end(job_queue *queue, bool found) {
+    eventcount_search_end(&queue->idle, found);
 }
 
 static void wfcq_queue_wake_all(job_queue *queue) {

@@ -131,11 +131,13 @@ static int pool_init(pool_object *self, PyObject *args, PyObject *kwargs) {
             PyErr_Format(PyExc_TypeError, "max_workers must be an int or None, not %.100s", Py_TYPE(max_workers)->tp_name);
             return -1;
         }
-        workers = PyLong_AsSsize_t(max_workers);
-        if (workers == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            workers = PY_SSIZE_T_MAX;
+        int overflow;
+        long long requested = PyLong_AsLongLongAndOverflow(max_workers, &overflow);
+        if (requested == -1 && PyErr_Occurred()) {
+            return -1;
         }
+        /* Out of range either way: report it against the nearer bound. */
+        workers = overflow > 0 ? PY_SSIZE_T_MAX : overflow < 0 ? 0 : (Py_ssize_t)requested;
         if (workers < 1) {
             PyErr_SetString(PyExc_ValueError, "max_workers must be greater than 0");
             return -1;

@@ -7,6 +7,12 @@ static _Thread_local unsigned jobs_since_yield;
 
 void worker_gil_attach(PyInterpreterState *interp) {
     worker_thread_state = PyThreadState_New(interp);
+    if (worker_thread_state == NULL) {
+        /* Nothing can run a Python job on this thread, and the engine has
+         * already counted it as a worker: stop loudly rather than strand
+         * the jobs it would take. */
+        Py_FatalError("cymade: out of memory creating a ThreadPool worker's thread state");
+    }
     worker_holds_gil = false;
 }
 
