@@ -252,14 +252,21 @@ static cymade_future *take_background(cymade_pool *pool, uint64_t *wake_at) {
 
 /* Shut down and nothing left for this worker: it may exit once the queue
  * is drained too. */
-static bool worker_may_exit(worker *self, uint64_t state) {
-    /* acquire: closing is stored after the queue was closed. */
-    return !self->has_stash && (state & (URGENT_MASK | BACKGROUND_MASK)) == 0 &&
-           cymade_atomic_u64_load(&self->pool->closing, memory_order_acquire) != 0;
+static bool worker_may_exit(worker *self) {
+    /* acquire: closing is stored after the queue and the priority heaps were
+     * closed, so once it is seen no urgent or background job can arrive any
+     * more and the fresh read below is final.  (Judging from a state read
+     * before closing could miss a job scheduled just before shutdown.) */
+    if (self->has_stash || cymade_atomic_u64_load(&self->pool->closing, memory_order_acquire) == 0) {
+        return false;
+    }
+    /* seq_cst: as every read of the word, ordered with the class counts. */
+    uint64_t state = cymade_atomic_u64_load(&self->pool->priority_state, memory_order_seq_cst);
+    return (state & (URGENT_MASK | BACKGROUND_MASK)) == 0;
 }
 
-static bool worker_should_exit(worker *self, uint64_t state) {
-    return worker_may_exit(self, state) && self->pool->strategy->is_drained(self->pool->queue);
+static bool worker_should_exit(worker *self) {
+    return worker_may_exit(self) && self->pool->strategy->is_drained(self->pool->queue);
 }
 
 /* The park re-check: true if this worker has something to do after all.
@@ -276,7 +283,7 @@ static bool worker_has_other_work(void *context) {
         pthread_mutex_unlock(&pool->priority_lock);
         return queued;
     }
-    return self->has_stash || worker_may_exit(self, state);
+    return self->has_stash || worker_may_exit(self);
 }
 
 /* One attempt to find this worker a job: its stash, the queues, then the
@@ -332,7 +339,7 @@ static int find_job(worker *self, queued_job *job, uint64_t *wake_at) {
             return 1;
         }
     }
-    return worker_should_exit(self, state) ? -1 : 0;
+    return worker_should_exit(self) ? -1 : 0;
 }
 
 /* Takes the worker's next job into *job, spinning briefly and then parking

@@ -88,8 +88,9 @@ bool cymade_future_cancel(cymade_future *future);
 void *cymade_future_result(const cymade_future *future);
 int cymade_future_status(const cymade_future *future);
 
-/* Registers `callback`; it runs exactly once.  Returns CYMADE_OK, or
- * CYMADE_ENOMEM (nothing registered) when out of memory. */
+/* Registers `callback`; it runs exactly once.  Returns CYMADE_OK,
+ * CYMADE_EINVAL for a NULL future or callback, or CYMADE_ENOMEM (nothing
+ * registered) when out of memory. */
 int cymade_future_add_done_callback(cymade_future *future, cymade_done_callback_fn callback, void *arg);
 
 void cymade_future_retain(cymade_future *future);

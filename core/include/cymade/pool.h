@@ -18,7 +18,9 @@
  *   priority > 0  background: starts only when no urgent job is pending and
  *                 at least `priority` ms have passed since the last urgent or
  *                 normal job finished (or since the pool started), lowest
- *                 value first.
+ *                 value first.  Once the pool is shut down no more work can
+ *                 arrive, so queued background jobs stop waiting (a
+ *                 shutdown that waits is not held up by their delays).
  *
  * Guarantees: every job that a submit accepted (returned CYMADE_OK) either
  * runs exactly once or ends CANCELLED, and its future says which.

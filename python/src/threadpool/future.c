@@ -227,12 +227,26 @@ static void future_final_fn(cymade_future *core) {
 
 future_object *future_object_create(threadpool_state *state, PyObject *pool_ref, PyObject *fn, PyObject *const *args,
                              Py_ssize_t nargs, PyObject *kwnames) {
-    PyTypeObject *type = state->future_type;
-    future_object *self = (future_object *)type->tp_alloc(type, 0);
+    /* PyObject_GC_New neither zeroes nor tracks: every field is set here,
+     * and the future stays untracked until final (see the top of this file). */
+    future_object *self = PyObject_GC_New(future_object, state->future_type);
     if (self == NULL) {
         return NULL;
     }
-    PyObject_GC_UnTrack(self); /* until final; see the top of this file */
+    self->weakreflist = NULL;
+    self->fn = Py_NewRef(fn);
+    self->args = NULL;
+    self->kwargs = NULL;
+    self->outcome = NULL;
+    self->pool_ref = Py_XNewRef(pool_ref);
+    self->callbacks = NULL;
+    self->condition = NULL;
+    self->waiters = NULL;
+    self->uuid = NULL;
+    self->outcome_retrieved = false;
+    cymade_future_init(&self->core, future_object_run_job, self, future_free_fn);
+    self->core.final_fn = future_final_fn;
+
     self->args = PyTuple_New(nargs);
     if (self->args == NULL) {
         Py_DECREF(self);
@@ -254,10 +268,6 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
             return NULL;
         }
     }
-    self->fn = Py_NewRef(fn);
-    self->pool_ref = Py_XNewRef(pool_ref);
-    cymade_future_init(&self->core, future_object_run_job, self, future_free_fn);
-    self->core.final_fn = future_final_fn;
     Py_INCREF(self); /* the engine's reference; see the top of this file */
     return self;
 }
