@@ -12,24 +12,13 @@ and would double the lines.
 
 import argparse
 import csv
-import os
 from collections import defaultdict
-from pathlib import Path
+
+from results_location import results_dir
 
 DEFAULT_CAPACITY = 1024
 JOB_ORDER = {"no-op": 0, "1us": 1, "10us": 2}
 STRATEGY_STYLE = {"rings": "o-", "mutex": "s--", "wfcqueue": "^:"}
-
-
-def results_dir(explicit):
-    """--dir, else <workspace>/bench/results under bazel run, else
-    bench/results next to this script's directory."""
-    if explicit:
-        return Path(explicit)
-    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY")
-    if workspace:
-        return Path(workspace) / "bench" / "results"
-    return Path(__file__).resolve().parent.parent / "results"
 
 
 def read_rows(path):
