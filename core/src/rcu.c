@@ -6,7 +6,11 @@
 
 #ifdef CYMADE_RCU_RWLOCK
 
-static pthread_rwlock_t grace_period_lock = PTHREAD_RWLOCK_INITIALIZER;
+/* Writer-preferring: with glibc's default (reader-preferring) lock, workers
+ * that keep entering read-side sections while they spin would starve a
+ * grace period forever.  Read-side sections do not nest (rcu.h), which this
+ * kind of lock requires. */
+static pthread_rwlock_t grace_period_lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
 static pthread_mutex_t retired_lock = PTHREAD_MUTEX_INITIALIZER;
 static cymade_rcu_head *retired;
 

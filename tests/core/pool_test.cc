@@ -190,9 +190,16 @@ class PoolTest : public ::testing::TestWithParam<cymade_strategy> {
     std::deque<GateJobArg> gate_args_;
 };
 
+// liburcu's wfcqueue has no ThreadSanitizer annotations (its atomics are
+// inline assembly), so under TSan that strategy would only report false races.
+#if CYMADE_TEST_TSAN
+INSTANTIATE_TEST_SUITE_P(Strategies, PoolTest, ::testing::Values(CYMADE_STRATEGY_RINGS, CYMADE_STRATEGY_MUTEX),
+                         StrategyName);
+#else
 INSTANTIATE_TEST_SUITE_P(Strategies, PoolTest,
                          ::testing::Values(CYMADE_STRATEGY_RINGS, CYMADE_STRATEGY_MUTEX, CYMADE_STRATEGY_WFCQUEUE),
                          StrategyName);
+#endif
 
 // ---------------------------------------------------------------------------
 // Errors, options, creation

@@ -13,6 +13,7 @@ import math
 import operator
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -653,26 +654,14 @@ def test_schedule_priority_must_be_a_64_bit_int(make_pool):
     # The extremes are accepted.
     assert pool.schedule(-(2**63), len, "ab").result(timeout=LONG) == 2
     assert pool.schedule(0, len, "abc").result(timeout=LONG) == 3
-    # An enormous background delay still runs once the pool shuts down.
-    late = pool.schedule(2**63 - 1, len, "abcd")
-    assert not late.done()
-    pool.shutdown(wait=True)
-    assert late.result(timeout=0) == 4
-
-
-_WRAP_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: core/src/pool.c take_background computes due = watched_since_ns + priority * 1000000 "
-    "in uint64_t, which wraps for priority >= ~1.8e13 ms, so the job starts at once",
-)
 
 
 @pytest.mark.parametrize(
     "priority",
     [
-        pytest.param(2**62, marks=_WRAP_BUG),
-        pytest.param(2**63 - 1, marks=_WRAP_BUG),
-        pytest.param(18_446_744_073_710, marks=_WRAP_BUG),
+        2**62,
+        2**63 - 1,
+        18_446_744_073_710,  # just above 2**64 ns / 10**6: wraps to 0.45 ms if computed modulo 2**64
         10**12,
     ],
 )
@@ -687,6 +676,29 @@ def test_huge_background_priority_does_not_wrap_around(make_pool, priority):
     assert started == [] and not future.done()
     pool.shutdown(wait=True)
     assert started == [priority]
+
+
+BACKGROUND_SHUTDOWN_RACE_SCRIPT = r"""
+from cymade.threadpool import ThreadPool
+for i in range(40):
+    pool = ThreadPool(1)
+    pool.submit(len, "abc").result(timeout=10)     # a normal job just finished
+    late = pool.schedule(10**9, len, "abcd")       # background, 11 days of idleness
+    pool.shutdown(wait=True)                       # must run it now, not hang
+    assert late.result(timeout=0) == 4
+print("ALL GOOD", flush=True)
+"""
+
+
+# Regression test: this hung in an intermediate engine revision (worker parked without a deadline
+# while closing made a queued background job due).
+@pytest.mark.timeout(60)
+def test_shutdown_right_after_scheduling_a_background_job_does_not_hang():
+    try:
+        proc = run_script(BACKGROUND_SHUTDOWN_RACE_SCRIPT, timeout=8)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the child hung in shutdown(wait=True)")
+    assert proc.returncode == 0 and "ALL GOOD" in proc.stdout, (proc.stdout, proc.stderr)
 
 
 # ---------------------------------------------------------------------------
@@ -1315,15 +1327,9 @@ print("ALL GOOD", flush=True)
 """
 
 
+# Regression: cancellations run from a job's shutdown(cancel_futures=True)
+# used to reach future_final_fn without the GIL (a stale thread-local flag).
 @pytest.mark.timeout(60)
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: shutdown(cancel_futures=True) called from a worker thread runs future_final_fn/"
-    "future_free_fn for the cancelled futures without the GIL: shutdown_engine (python/src/threadpool/"
-    "pool.c:196) releases the GIL with Py_BEGIN_ALLOW_THREADS, but gil_guard_enter (worker_gil.c:48) "
-    "trusts the stale thread-local worker_holds_gil and skips PyGILState_Ensure -> segfault in "
-    "PyObject_GC_Track (future.c:194)",
-)
 @pytest.mark.parametrize("which", ["own", "other"])
 def test_shutdown_cancel_futures_from_a_job_holds_the_gil_in_callbacks(which):
     proc = run_script(CANCEL_FROM_JOB_SCRIPT.replace("{which}", which), timeout=40)

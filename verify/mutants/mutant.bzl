@@ -33,12 +33,16 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], dat
         hdrs = [name + "/cymade/atomic.h"],
         includes = [name],
     )
+    # no_sanitizer on the binary too: `bazel test //...` builds every
+    # target, and a mutant carrying -fsanitize=thread cannot also take the
+    # --config=asan flags.
     cc_binary(
         name = name + "_suite",
         srcs = [suite_srcs],
         copts = ["-O2"] + copts,
         linkopts = ["-pthread"] + linkopts,
         deps = [":" + name + "_atomic"],
+        tags = ["no_sanitizer"],
         testonly = True,
     )
     native.sh_test(

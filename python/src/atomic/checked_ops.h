@@ -60,18 +60,19 @@ static inline bool cm_u64_pow(uint64_t base, uint64_t e, uint64_t *out) {
     return true;
 }
 
+/* base**e in int64_t; false on overflow.  |base|**e in uint64_t, then the
+ * sign: negative for a negative base and an odd exponent, where -2**63 is
+ * still in range. */
 static inline bool cm_i64_pow(int64_t base, uint64_t e, int64_t *out) {
-    int64_t acc = 1;
-    while (e) {
-        if ((e & 1) && __builtin_mul_overflow(acc, base, &acc)) {
-            return false;
-        }
-        e >>= 1;
-        if (e && __builtin_mul_overflow(base, base, &base)) {
-            return false;
-        }
+    uint64_t magnitude;
+    if (!cm_u64_pow(cm_abs64(base), e, &magnitude)) {
+        return false;
     }
-    *out = acc;
+    bool negative = base < 0 && (e & 1);
+    if (magnitude > (uint64_t)INT64_MAX + negative) {
+        return false;
+    }
+    *out = negative ? (int64_t)((uint64_t)0 - magnitude) : (int64_t)magnitude;
     return true;
 }
 

@@ -49,17 +49,15 @@ void worker_gil_detach(void) {
     worker_holds_gil = false;
 }
 
+/* Always PyGILState_Ensure, never worker_holds_gil: a job may have released
+ * the GIL (Py_BEGIN_ALLOW_THREADS) around a call that reaches the engine,
+ * such as shutdown(cancel_futures=True), whose cancellations call back here
+ * on the same thread; the flag would be stale there.  Ensure is cheap when
+ * the GIL is already held: it only counts. */
 gil_guard gil_guard_enter(void) {
-    gil_guard guard = {.ensured = false};
-    if (!worker_holds_gil) {
-        guard.state = PyGILState_Ensure();
-        guard.ensured = true;
-    }
-    return guard;
+    return (gil_guard){.state = PyGILState_Ensure()};
 }
 
 void gil_guard_exit(gil_guard guard) {
-    if (guard.ensured) {
-        PyGILState_Release(guard.state);
-    }
+    PyGILState_Release(guard.state);
 }

@@ -1,0 +1,102 @@
+/*
+ * cymade._atomic: what every file of the module shares — the object layouts,
+ * the memory orders, how to recognise our objects, and the type specs.
+ *
+ * Memory orders.  Python users expect sequentially consistent behaviour, so
+ * every access is seq_cst: loads are plain MOVs on x86, every RMW is a LOCK'd
+ * instruction whatever its order, so this costs nothing on x86 and keeps one
+ * total order of all operations (errors included) on weaker machines.
+ *
+ * Errors never store: each operation computes the new value from a loaded old
+ * value, validates it, and only then publishes it with a compare-exchange; a
+ * failed compare-exchange reloads and recomputes.
+ */
+#ifndef CYMADE_PY_ATOMIC_OBJECTS_H
+#define CYMADE_PY_ATOMIC_OBJECTS_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cymade/atomic.h"
+
+/* Every successful RMW publishes with seq_cst: one total order for all
+ * operations on all atomics, which is what Python code assumes. */
+#define RMW_ORDER memory_order_seq_cst
+/* Loads (including a failed CAS's reload) are seq_cst: the value may become the
+ * basis of an exception (e.g. "U64 below zero"), which must then be a value the
+ * atomic held at a point of the same total order; free on x86. */
+#define LOAD_ORDER memory_order_seq_cst
+/* Plain stores (store()) are seq_cst so store-then-load across two atomics
+ * cannot reorder (store buffering), as a Python user would expect. */
+#define STORE_ORDER memory_order_seq_cst
+
+/* U64 and I64 share one layout: the 64 bits are stored unsigned and read as
+ * int64_t when is_signed (two's complement, so a bitwise compare-exchange is
+ * the same for both). */
+typedef struct {
+    PyObject_HEAD
+    cymade_atomic_u64 bits;
+    bool is_signed;    /* I64 if true, U64 if false; fixed at construction */
+    PyObject *on_zero; /* U64 only: callable or NULL; fixed after construction */
+    PyObject *weakreflist;
+} Int64Object;
+
+#if PY_VERSION_HEX >= 0x030D0000
+#define BIGINT_LOCK_T PyMutex
+#else
+#define BIGINT_LOCK_T PyThread_type_lock
+#endif
+
+typedef struct {
+    PyObject_HEAD
+    /* An exact PyLong (never NULL except after tp_clear), replaced whole
+     * under `lock`.  The lock is a real mutex, not the GIL: on 3.13+ it is a
+     * PyMutex, which detaches the thread state while it waits. */
+    PyObject *value;
+    BIGINT_LOCK_T lock;
+    PyObject *weakreflist;
+} BigIntObject;
+
+typedef struct {
+    PyObject_HEAD
+    cymade_atomic_f64 value;
+    PyObject *weakreflist;
+} FloatObject;
+
+enum atomic_kind { KIND_NONE, KIND_INT64, KIND_BIGINT, KIND_FLOAT };
+
+void int64_dealloc(PyObject *self);
+void bigint_dealloc(PyObject *self);
+void float_dealloc(PyObject *self);
+
+/* Which of our types `o` is.  Compares tp_dealloc, not the type object, so it
+ * also recognises instances from another interpreter's copy of the module. */
+static inline enum atomic_kind atomic_kind_of(PyObject *o) {
+    destructor d = Py_TYPE(o)->tp_dealloc;
+    if (d == int64_dealloc) {
+        return KIND_INT64;
+    }
+    if (d == bigint_dealloc) {
+        return KIND_BIGINT;
+    }
+    if (d == float_dealloc) {
+        return KIND_FLOAT;
+    }
+    return KIND_NONE;
+}
+
+/* The current values as plain numbers (new references). */
+static inline PyObject *int64_bits_to_pylong(bool is_signed, uint64_t bits) {
+    return is_signed ? PyLong_FromLongLong((long long)(int64_t)bits) : PyLong_FromUnsignedLongLong(bits);
+}
+PyObject *bigint_get(BigIntObject *self);
+
+extern PyType_Spec U64_spec;
+extern PyType_Spec I64_spec;
+extern PyType_Spec bigint_spec;
+extern PyType_Spec float_spec;
+
+#endif /* CYMADE_PY_ATOMIC_OBJECTS_H */
