@@ -54,9 +54,10 @@ typedef struct cymade_pool_options {
     size_t workers;           /* >= 1 and <= CYMADE_POOL_MAX_WORKERS */
     cymade_strategy strategy;
     size_t ring_capacity;     /* initial cells per ring (power of two >= 2); 0: default */
-    /* Optional hooks, run on each worker thread: at start, before the worker
-     * parks (idles), and at exit.  The Python extension attaches the thread
-     * to the interpreter in on_start and releases the GIL in on_idle. */
+    /* Optional hooks, run on each worker thread: at start; whenever it runs
+     * out of work, before it spins and parks; and at exit.  The Python
+     * extension attaches the thread to the interpreter in on_start and
+     * releases the GIL in on_idle (a worker must not spin holding it). */
     void (*on_worker_start)(size_t worker, void *context);
     void (*on_worker_idle)(size_t worker, void *context);
     void (*on_worker_stop)(size_t worker, void *context);
