@@ -7,7 +7,7 @@ packages=(
     gcc g++ clang libclang-rt-14-dev libtsan2
     liburcu-dev            # userspace RCU: ring reclamation, wfcqueue benchmark
     libgtest-dev googletest
-    python3-dev python3-pytest python3-pytest-asyncio python3-pytest-timeout
+    python3-dev python3-venv python3-pytest python3-pytest-asyncio python3-pytest-timeout
     python3-hypothesis python3-matplotlib
     valgrind               # memcheck run of a C suite (tests/core:future_test_memcheck)
 )
