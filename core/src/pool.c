@@ -126,8 +126,13 @@ static int check_pool(const cymade_pool *pool) {
  * Workers
  * ------------------------------------------------------------------------- */
 
-static _Thread_local worker *current_worker;
-static _Thread_local size_t submit_cursor;
+/* initial-exec: the engine is also linked into a dlopen()ed Python
+ * extension, where the default model costs a __tls_get_addr call on every
+ * submit; two words fit glibc's static TLS reserve for such modules. */
+#define POOL_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
+static POOL_TLS worker *current_worker;
+static POOL_TLS size_t submit_cursor;
 
 /* Single-writer increment: a plain load and store, no locked instruction. */
 static void counter_increment(cymade_atomic_u64 *counter) {

@@ -1,9 +1,12 @@
 #include "worker_gil.h"
 
-/* Thread-locals of a worker thread; NULL/false on every other thread. */
-static _Thread_local PyThreadState *worker_thread_state;
-static _Thread_local bool worker_holds_gil;
-static _Thread_local unsigned jobs_since_yield;
+/* Thread-locals of a worker thread; NULL/false on every other thread.
+ * initial-exec, as in core/src/pool.c: no __tls_get_addr call per job. */
+#define WORKER_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
+static WORKER_TLS PyThreadState *worker_thread_state;
+static WORKER_TLS bool worker_holds_gil;
+static WORKER_TLS unsigned jobs_since_yield;
 
 void worker_gil_attach(PyInterpreterState *interp) {
     worker_thread_state = PyThreadState_New(interp);
@@ -49,15 +52,29 @@ void worker_gil_detach(void) {
     worker_holds_gil = false;
 }
 
-/* Always PyGILState_Ensure, never worker_holds_gil: a job may have released
- * the GIL (Py_BEGIN_ALLOW_THREADS) around a call that reaches the engine,
- * such as shutdown(cancel_futures=True), whose cancellations call back here
- * on the same thread; the flag would be stale there.  Ensure is cheap when
- * the GIL is already held: it only counts. */
+/* Whether the calling thread holds the GIL: a thread has a current thread
+ * state exactly while it holds it.  Not worker_holds_gil, which a job makes
+ * stale when it releases the GIL (Py_BEGIN_ALLOW_THREADS) around a call that
+ * reaches the engine, such as shutdown(cancel_futures=True), whose
+ * cancellations call back here on the same thread. */
+static bool holds_gil(void) {
+#if PY_VERSION_HEX >= 0x030D0000
+    return PyThreadState_GetUnchecked() != NULL;
+#else
+    return _PyThreadState_UncheckedGet() != NULL;
+#endif
+}
+
 gil_guard gil_guard_enter(void) {
-    return (gil_guard){.state = PyGILState_Ensure()};
+    gil_guard guard = {.ensured = !holds_gil()};
+    if (guard.ensured) {
+        guard.state = PyGILState_Ensure();
+    }
+    return guard;
 }
 
 void gil_guard_exit(gil_guard guard) {
-    PyGILState_Release(guard.state);
+    if (guard.ensured) {
+        PyGILState_Release(guard.state);
+    }
 }

@@ -32,6 +32,7 @@ void worker_gil_detach(void);
 /* For code the engine may run on any thread (future completion, frees):
  * take the GIL unless this thread already holds it. */
 typedef struct gil_guard {
+    bool ensured;
     PyGILState_STATE state;
 } gil_guard;
 
