@@ -430,17 +430,28 @@ static PyObject *future_done(future_object *self, PyObject *Py_UNUSED(ignored)) 
     return PyBool_FromLong(cymade_future_get_state(&self->core) >= CYMADE_FUTURE_DONE);
 }
 
-static PyObject *future_result(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+/* The common part of result() and exception(): parse the timeout, wait,
+ * and refuse a cancelled future.  0 when done, -1 with an exception set;
+ * marks the outcome as retrieved. */
+static int wait_done(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                     const char *method) {
     PyObject *timeout;
-    if (parse_timeout(args, nargs, kwnames, "result", &timeout) == NULL || wait_final(self, timeout) < 0) {
-        return NULL;
+    if (parse_timeout(args, nargs, kwnames, method, &timeout) == NULL || wait_final(self, timeout) < 0) {
+        return -1;
     }
     if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
         PyErr_SetNone(state_of(self)->cancelled_error);
+        return -1;
+    }
+    self->outcome_retrieved = true;
+    return 0;
+}
+
+static PyObject *future_result(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (wait_done(self, args, nargs, kwnames, "result") < 0) {
         return NULL;
     }
     if (self->core.status == STATUS_RAISED) {
-        self->outcome_retrieved = true;
         raise_exception(self->outcome);
         return NULL;
     }
@@ -448,19 +459,10 @@ static PyObject *future_result(future_object *self, PyObject *const *args, Py_ss
 }
 
 static PyObject *future_exception(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    PyObject *timeout;
-    if (parse_timeout(args, nargs, kwnames, "exception", &timeout) == NULL || wait_final(self, timeout) < 0) {
+    if (wait_done(self, args, nargs, kwnames, "exception") < 0) {
         return NULL;
     }
-    if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
-        PyErr_SetNone(state_of(self)->cancelled_error);
-        return NULL;
-    }
-    if (self->core.status == STATUS_RAISED) {
-        self->outcome_retrieved = true;
-        return Py_NewRef(self->outcome);
-    }
-    Py_RETURN_NONE;
+    return Py_NewRef(self->core.status == STATUS_RAISED ? self->outcome : Py_None);
 }
 
 static PyObject *future_add_done_callback(future_object *self, PyObject *callback) {
