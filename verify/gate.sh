@@ -9,7 +9,9 @@ for suite in "$@"; do
     log=$(mktemp)
     if ! "$suite" >"$log" 2>&1; then
         echo "verify gate: $(basename "$suite") FAILED; the Python extension will not build." >&2
-        tail -n 40 "$log" >&2
+        # The failing checks first (they may be far from the end), then the tail.
+        grep -E 'FAIL|[Ee]rror|ThreadSanitizer|mismatch|missing' "$log" | head -n 20 >&2
+        tail -n 5 "$log" >&2
         rm -f "$log"
         exit 1
     fi
