@@ -10,7 +10,7 @@ for suite in "$@"; do
     if ! "$suite" >"$log" 2>&1; then
         echo "verify gate: $(basename "$suite") FAILED; the Python extension will not build." >&2
         # The failing checks first (they may be far from the end), then the tail.
-        grep -E 'FAIL|[Ee]rror|ThreadSanitizer|mismatch|missing' "$log" | head -n 20 >&2
+        grep -E 'FAIL|[Ee]rror|ThreadSanitizer|says|missing|listed in' "$log" | head -n 20 >&2
         tail -n 5 "$log" >&2
         rm -f "$log"
         exit 1
