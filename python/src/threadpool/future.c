@@ -6,10 +6,11 @@
  * last engine release (future_free_fn) drops it, on whatever thread that
  * happens.  So the object outlives every engine access to it.
  *
- * GC.  A queued future is kept alive by the engine's reference anyway, so
- * the collector gains nothing from traversing it: it stays untracked from
- * creation until it is final (future_final_fn), which keeps a backlog of a
- * million queued jobs from being re-traversed by every collection.
+ * GC.  A future is tracked for its whole life, queued or not.  (Leaving
+ * queued futures untracked would spare the collector a million-job backlog,
+ * but a dict or tuple that receives an untracked object may stay untracked
+ * itself, even after the future is tracked again: cycles through it would
+ * then leak.)
  *
  * Thread safety.  Python-visible fields change only with the GIL held; the
  * state itself is the engine's atomic word.  On free-threaded builds the
@@ -195,9 +196,6 @@ static void future_final_fn(cymade_future *core) {
     future_object *self = from_core(core);
     gil_guard guard = gil_guard_enter();
     Py_INCREF(self);
-    if (!PyObject_GC_IsTracked((PyObject *)self)) {
-        PyObject_GC_Track(self);
-    }
     PyObject *saved = PyErr_Occurred() ? fetch_exception() : NULL;
     PyObject *callbacks;
     bool has_condition;
@@ -227,8 +225,8 @@ static void future_final_fn(cymade_future *core) {
 
 future_object *future_object_create(threadpool_state *state, PyObject *pool_ref, PyObject *fn, PyObject *const *args,
                              Py_ssize_t nargs, PyObject *kwnames) {
-    /* PyObject_GC_New neither zeroes nor tracks: every field is set here,
-     * and the future stays untracked until final (see the top of this file). */
+    /* PyObject_GC_New does not zero: every field is set here, before the
+     * object is tracked (at the end) or can be freed (on an error path). */
     future_object *self = PyObject_GC_New(future_object, state->future_type);
     if (self == NULL) {
         return NULL;
@@ -269,6 +267,7 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
         }
     }
     Py_INCREF(self); /* the engine's reference; see the top of this file */
+    PyObject_GC_Track(self);
     return self;
 }
 

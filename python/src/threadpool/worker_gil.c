@@ -52,21 +52,15 @@ void worker_gil_detach(void) {
     worker_holds_gil = false;
 }
 
-/* Whether the calling thread holds the GIL: a thread has a current thread
- * state exactly while it holds it.  Not worker_holds_gil, which a job makes
- * stale when it releases the GIL (Py_BEGIN_ALLOW_THREADS) around a call that
- * reaches the engine, such as shutdown(cancel_futures=True), whose
- * cancellations call back here on the same thread. */
-static bool holds_gil(void) {
-#if PY_VERSION_HEX >= 0x030D0000
-    return PyThreadState_GetUnchecked() != NULL;
-#else
-    return _PyThreadState_UncheckedGet() != NULL;
-#endif
-}
-
+/* Whether the calling thread holds the GIL.  PyGILState_Check compares this
+ * thread's own thread state with the one holding the GIL.  Not
+ * _PyThreadState_UncheckedGet: on 3.11 that is the GIL holder of the whole
+ * runtime, whichever thread it is (a soak run caught refcount corruption
+ * from trusting it).  Not worker_holds_gil either, which a job makes stale
+ * when it releases the GIL (Py_BEGIN_ALLOW_THREADS) around a call that
+ * reaches the engine, such as shutdown(cancel_futures=True). */
 gil_guard gil_guard_enter(void) {
-    gil_guard guard = {.ensured = !holds_gil()};
+    gil_guard guard = {.ensured = !PyGILState_Check()};
     if (guard.ensured) {
         guard.state = PyGILState_Ensure();
     }
