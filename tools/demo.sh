@@ -8,7 +8,7 @@ tools/setup.sh
 mode=--quick
 [ "${1:-}" = "--full" ] && mode=--full
 bazel build //bench:pool_throughput //bench:compare
-echo "## C engine: 10M no-op jobs, 2 workers"
+echo "## C engine: no-op jobs through each queue strategy, 2 workers"
 if [ "$mode" = --full ]; then
     "$(bazel info bazel-bin)/bench/pool_throughput" 10000000 2 5
 else
