@@ -453,6 +453,7 @@ int cymade_pool_create(cymade_pool **out, const cymade_pool_options *options) {
         return CYMADE_ENOMEM;
     }
     pool->magic = POOL_MAGIC;
+    /* relaxed: only a fork child changes it, before it has other threads. */
     pool->fork_generation = cymade_atomic_u64_load(&fork_generation, memory_order_relaxed);
     pool->strategy = strategy;
     pool->queue = queue;

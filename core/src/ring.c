@@ -88,6 +88,7 @@ int ring_try_pop(ring *r, queued_job *job) {
         } else if (lag < 0) {
             return -1;
         } else {
+            /* relaxed: another consumer moved on; a fresh hint. */
             position = cymade_atomic_u64_load(&r->dequeue_position, memory_order_relaxed);
         }
     }

@@ -63,6 +63,7 @@ static job_queue *ring_queue_create(size_t workers, size_t ring_capacity) {
         ring *first = ring_create(ring_capacity);
         if (first == NULL) {
             while (i-- > 0) {
+                /* relaxed: no other thread has seen the queue yet. */
                 ring_free(cymade_atomic_ptr_load(&queue->workers[i].current, memory_order_relaxed));
                 pthread_mutex_destroy(&queue->workers[i].grow_lock);
             }
@@ -82,6 +83,7 @@ static void ring_queue_destroy(job_queue *queue) {
     for (size_t i = 0; i < queue->worker_count; i++) {
         ring *r = cymade_atomic_ptr_load(&queue->workers[i].current, memory_order_relaxed);
         while (r != NULL) {
+            /* relaxed: every thread that used the queue has been joined. */
             ring *older = cymade_atomic_ptr_load(&r->older, memory_order_relaxed);
             ring_free(r);
             r = older;
@@ -206,6 +208,7 @@ static bool ring_queue_has_jobs(job_queue *queue) {
     bool found = false;
     cymade_rcu_read_lock();
     for (size_t i = 0; i < queue->worker_count && !found; i++) {
+        /* acquire: as in pop_chain, see the rings' contents and links. */
         for (ring *r = cymade_atomic_ptr_load(&queue->workers[i].current, memory_order_acquire); r != NULL && !found;
              r = cymade_atomic_ptr_load(&r->older, memory_order_acquire)) {
             found = ring_size(r) != 0;
@@ -239,6 +242,7 @@ static bool ring_queue_is_drained(job_queue *queue) {
     bool drained = true;
     cymade_rcu_read_lock();
     for (size_t i = 0; i < queue->worker_count && drained; i++) {
+        /* acquire: as in pop_chain, see the rings' contents and links. */
         for (ring *r = cymade_atomic_ptr_load(&queue->workers[i].current, memory_order_acquire); r != NULL && drained;
              r = cymade_atomic_ptr_load(&r->older, memory_order_acquire)) {
             drained = ring_is_drained(r);
@@ -264,6 +268,7 @@ static void ring_queue_worker_counts(job_queue *queue, size_t worker, uint64_t *
     worker_rings *rings = &queue->workers[worker];
     uint64_t total = 0;
     cymade_rcu_read_lock();
+    /* acquire: as in pop_chain, see the rings' contents and links. */
     for (ring *r = cymade_atomic_ptr_load(&rings->current, memory_order_acquire); r != NULL;
          r = cymade_atomic_ptr_load(&r->older, memory_order_acquire)) {
         total += ring_size(r);
