@@ -12,8 +12,6 @@ _QUERY = """
 import sys, sysconfig
 print(sys.executable)
 print(sysconfig.get_paths()["include"])
-print(sysconfig.get_config_var("EXT_SUFFIX"))
-print("%d.%d" % sys.version_info[:2])
 python = "cp%d%d" % sys.version_info[:2]
 print("%s-%s-%s" % (python, python, sysconfig.get_platform().replace("-", "_").replace(".", "_")))
 """
@@ -26,16 +24,11 @@ def _python_configure_impl(ctx):
     result = ctx.execute([found, "-c", _QUERY])
     if result.return_code != 0:
         fail("cymade: '%s' failed to report its configuration:\n%s" % (found, result.stderr))
-    executable, include_dir, ext_suffix, version, wheel_tag = result.stdout.strip().split("\n")
+    executable, include_dir, wheel_tag = result.stdout.strip().split("\n")
     if not ctx.path(include_dir + "/Python.h").exists:
         fail("cymade: no Python.h under %s; install python3-dev" % include_dir)
     ctx.symlink(include_dir, "include")
-    ctx.file("defs.bzl", "PYTHON_EXECUTABLE = %r\nPYTHON_EXT_SUFFIX = %r\nPYTHON_VERSION = %r\nPYTHON_WHEEL_TAG = %r\n" % (
-        executable,
-        ext_suffix,
-        version,
-        wheel_tag,
-    ))
+    ctx.file("defs.bzl", "PYTHON_EXECUTABLE = %r\nPYTHON_WHEEL_TAG = %r\n" % (executable, wheel_tag))
     ctx.file("BUILD.bazel", """
 load("@bazel_tools//tools/python:toolchain.bzl", "py_runtime_pair")
 
