@@ -10,6 +10,7 @@ packages=(
     python3-dev python3-venv python3-pytest python3-pytest-asyncio python3-pytest-timeout
     python3-hypothesis python3-matplotlib
     valgrind               # memcheck run of a C suite (tests/core:future_test_memcheck)
+    debootstrap patchelf   # Debian sid's CPython 3.14/3.15 (tools/pythons.sh)
 )
 
 missing=()

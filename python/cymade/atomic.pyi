@@ -471,8 +471,10 @@ class Float:
     def exchange(self, value: _Real) -> float:
         """Set the value and return the previous one."""
     def compare_exchange(self, expected: _Real, desired: _Real) -> bool:
-        """If the value == expected (float equality: -0.0 matches 0.0, NaN never
-        matches), set it to desired and return True; otherwise return False."""
+        """If the value == expected, as Python's == compares them, set it to
+        desired and return True; otherwise return False.  -0.0 matches 0.0, NaN
+        never matches, and an int matches only a float exactly equal to it
+        (2**53 + 1 and 10**400 match none)."""
     def fetch_add(self, value: _Real) -> float:
         """Add value atomically and return the previous value."""
     def fetch_sub(self, value: _Real) -> float:

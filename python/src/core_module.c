@@ -4,8 +4,7 @@
  * Multi-phase initialisation (PEP 489) with no global state, so the module can
  * be loaded in several interpreters and, on 3.13+, without the GIL.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "compat.h"
 
 #include "cymade/verified.h"
 
@@ -16,12 +15,8 @@ static int cymade_core_exec(PyObject *module) {
 
 static PyModuleDef_Slot cymade_core_slots[] = {
     {Py_mod_exec, cymade_core_exec},
-#if PY_VERSION_HEX >= 0x030C0000
-    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
-#endif
-#if PY_VERSION_HEX >= 0x030D0000
-    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
-#endif
+    COMPAT_SLOT_PER_INTERPRETER_GIL
+    COMPAT_SLOT_GIL_NOT_USED
     {0, NULL},
 };
 

@@ -4,7 +4,9 @@ def pytest_test(name, srcs, deps, size = "small", data = []):
     """Runs `<name>.py` (the first of `srcs`) with pytest.
 
     Tagged no_sanitizer (the interpreter is not instrumented, so the plain
-    sanitizer configs skip it) and pytest (--config=asan-python selects it).
+    sanitizer configs skip it), pytest (--config=asan-python selects it) and
+    python (it depends on the interpreter: tools/test.sh runs these targets
+    again with each supported CPython).
 
     Args:
       name: the test; its module is `<name>.py`.
@@ -16,7 +18,7 @@ def pytest_test(name, srcs, deps, size = "small", data = []):
     native.py_test(
         name = name,
         size = size,
-        srcs = ["run_pytest.py"] + srcs,
+        srcs = ["conftest.py", "run_pytest.py"] + srcs,
         args = ["$(location %s.py)" % name],
         data = data,
         main = "run_pytest.py",
@@ -24,6 +26,7 @@ def pytest_test(name, srcs, deps, size = "small", data = []):
         tags = [
             "no_sanitizer",
             "pytest",
+            "python",
         ],
         deps = deps,
     )

@@ -332,10 +332,11 @@ class FloatMachine(RuleBasedStateMachine):
         if use_current:
             expected = self.model
         d = float_value(desired)
-        # Both arguments are converted to float first: a wrong type is a
-        # TypeError and an int beyond the float range an OverflowError (even
-        # as `expected`, where plain float equality would just be False).
-        e = float_value(expected)
+        # desired is converted to float: a wrong type is a TypeError and an
+        # int beyond the float range an OverflowError.  expected is compared
+        # as Python's == does (exactly, so 2**53 + 1 or 10**400 match no
+        # float); only a wrong type is an error.
+        e = TypeError if not isinstance(expected, (int, float)) else expected
         if isinstance(d, type) or isinstance(e, type):
             errors = {x for x in (d, e) if isinstance(x, type)}
             with pytest.raises(tuple(errors)):

@@ -4,16 +4,30 @@ The interpreter comes from $PYTHON, else $PYTHON_BIN_PATH, else /usr/bin/python3
 (Debian's, which has pytest; the pyenv python3 on PATH does not). The same
 interpreter runs py_test targets (through a registered py_runtime) and provides
 the headers the extension is compiled against, so the two cannot disagree.
+
+An interpreter that cannot import pytest itself (a pyenv CPython) runs the
+tests with Debian's pure-Python pytest and hypothesis appended to its path
+(/usr/lib/python3/dist-packages), through a small wrapper script.
 """
 
 _DEFAULT_PYTHON = "/usr/bin/python3"
 
+_DEBIAN_DIST_PACKAGES = "/usr/lib/python3/dist-packages"
+
 _QUERY = """
-import sys, sysconfig
+import importlib.util, os, sys, sysconfig
 print(sys.executable)
-print(sysconfig.get_paths()["include"])
+include = sysconfig.get_paths()["include"]
+print(include)
+# Debian keeps pyconfig.h in a multiarch directory beside the include directory.
+multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+platform_include = os.path.join(os.path.dirname(include), multiarch, os.path.basename(include))
+print(os.path.join(multiarch, os.path.basename(include)) if multiarch and os.path.isdir(platform_include) else "")
+print(platform_include)
 python = "cp%d%d" % sys.version_info[:2]
 print("%s-%s-%s" % (python, python, sysconfig.get_platform().replace("-", "_").replace(".", "_")))
+print("%d.%d" % sys.version_info[:2])
+print("yes" if importlib.util.find_spec("pytest") else "no")
 """
 
 def _python_configure_impl(ctx):
@@ -24,11 +38,28 @@ def _python_configure_impl(ctx):
     result = ctx.execute([found, "-c", _QUERY])
     if result.return_code != 0:
         fail("cymade: '%s' failed to report its configuration:\n%s" % (found, result.stderr))
-    executable, include_dir, wheel_tag = result.stdout.strip().split("\n")
+    executable, include_dir, platform_subdir, platform_include, wheel_tag, version, has_pytest = (
+        result.stdout.strip().split("\n")
+    )
     if not ctx.path(include_dir + "/Python.h").exists:
         fail("cymade: no Python.h under %s; install python3-dev" % include_dir)
     ctx.symlink(include_dir, "include")
-    ctx.file("defs.bzl", "PYTHON_EXECUTABLE = %r\nPYTHON_WHEEL_TAG = %r\n" % (executable, wheel_tag))
+    if platform_subdir:
+        ctx.symlink(platform_include, "platform_include/" + platform_subdir)
+    else:
+        ctx.file("platform_include/.none", "")
+    interpreter = executable
+    if has_pytest != "yes":
+        interpreter = str(ctx.path("python_with_pytest"))
+        ctx.file("python_with_pytest", """#!/bin/sh
+# {executable} with Debian's pure-Python pytest and hypothesis after its own path.
+PYTHONPATH="${{PYTHONPATH:+$PYTHONPATH:}}{dist_packages}" exec {executable} "$@"
+""".format(executable = executable, dist_packages = _DEBIAN_DIST_PACKAGES), executable = True)
+    ctx.file("defs.bzl", "PYTHON_EXECUTABLE = %r\nPYTHON_WHEEL_TAG = %r\nPYTHON_VERSION = %r\n" % (
+        executable,
+        wheel_tag,
+        version,
+    ))
     ctx.file("BUILD.bazel", """
 load("@bazel_tools//tools/python:toolchain.bzl", "py_runtime_pair")
 
@@ -36,17 +67,17 @@ package(default_visibility = ["//visibility:public"])
 
 cc_library(
     name = "python_headers",
-    hdrs = glob(["include/**/*.h"]),
-    includes = ["include"],
+    hdrs = glob(["include/**/*.h", "platform_include/**/*.h"]),
+    includes = ["include", "platform_include"],
 )
 
 py_runtime(
     name = "py3_runtime",
-    interpreter_path = "{executable}",
+    interpreter_path = "{interpreter}",
     python_version = "PY3",
     # Bazel's default stub starts with `#!/usr/bin/env python`, and there is
     # no `python` on the test PATH here: run the stub with this interpreter.
-    stub_shebang = "#!{executable}",
+    stub_shebang = "#!{interpreter}",
 )
 
 py_runtime_pair(
@@ -59,7 +90,7 @@ toolchain(
     toolchain = ":runtime_pair",
     toolchain_type = "@bazel_tools//tools/python:toolchain_type",
 )
-""".format(executable = executable))
+""".format(interpreter = interpreter))
 
 python_configure = repository_rule(
     implementation = _python_configure_impl,

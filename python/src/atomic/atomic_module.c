@@ -64,12 +64,8 @@ static void atomic_free(void *module) {
 
 static PyModuleDef_Slot atomic_slots[] = {
     {Py_mod_exec, atomic_exec},
-#if PY_VERSION_HEX >= 0x030C0000
-    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
-#endif
-#if PY_VERSION_HEX >= 0x030D0000
-    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
-#endif
+    COMPAT_SLOT_PER_INTERPRETER_GIL
+    COMPAT_SLOT_GIL_NOT_USED
     {0, NULL},
 };
 

@@ -14,8 +14,7 @@
 #ifndef CYMADE_PY_ATOMIC_OBJECTS_H
 #define CYMADE_PY_ATOMIC_OBJECTS_H
 
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "compat.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,19 +43,13 @@ typedef struct {
     PyObject *weakreflist;
 } Int64Object;
 
-#if PY_VERSION_HEX >= 0x030D0000
-#define BIGINT_LOCK_T PyMutex
-#else
-#define BIGINT_LOCK_T PyThread_type_lock
-#endif
-
 typedef struct {
     PyObject_HEAD
     /* An exact PyLong (never NULL except after tp_clear), replaced whole
      * under `lock`.  The lock is a real mutex, not the GIL: on 3.13+ it is a
      * PyMutex, which detaches the thread state while it waits. */
     PyObject *value;
-    BIGINT_LOCK_T lock;
+    compat_mutex lock;
     PyObject *weakreflist;
 } BigIntObject;
 

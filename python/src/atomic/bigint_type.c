@@ -7,19 +7,11 @@
 #include "number_protocol.h"
 #include "operands.h"
 
-#if PY_VERSION_HEX >= 0x030D0000
-#define BIGINT_LOCK(self) PyMutex_Lock(&(self)->lock)
-#define BIGINT_UNLOCK(self) PyMutex_Unlock(&(self)->lock)
-#else
-#define BIGINT_LOCK(self) PyThread_acquire_lock((self)->lock, WAIT_LOCK)
-#define BIGINT_UNLOCK(self) PyThread_release_lock((self)->lock)
-#endif
-
 PyObject *bigint_get(BigIntObject *self) {
-    BIGINT_LOCK(self);
+    compat_mutex_lock(&self->lock);
     PyObject *v = self->value;
     Py_XINCREF(v);
-    BIGINT_UNLOCK(self);
+    compat_mutex_unlock(&self->lock);
     return v != NULL ? v : PyLong_FromLong(0);
 }
 
@@ -28,26 +20,26 @@ PyObject *bigint_get(BigIntObject *self) {
  * Returns 0 with new refs in *old_out / *new_out (either may be NULL to skip),
  * or -1 with an exception and the value unchanged. */
 static int bigint_rmw(BigIntObject *self, cm_op op, PyObject *operand, PyObject **old_out, PyObject **new_out) {
-    BIGINT_LOCK(self);
+    compat_mutex_lock(&self->lock);
     PyObject *old = self->value;
     if (old == NULL) {
         old = PyLong_FromLong(0); /* only after tp_clear */
         self->value = old;
         if (old == NULL) {
-            BIGINT_UNLOCK(self);
+            compat_mutex_unlock(&self->lock);
             return -1;
         }
     }
     PyObject *new_value = python_binop(op, old, operand);
     if (new_value == NULL) {
-        BIGINT_UNLOCK(self);
+        compat_mutex_unlock(&self->lock);
         return -1;
     }
     self->value = new_value;
     if (new_out != NULL) {
         *new_out = Py_NewRef(new_value);
     }
-    BIGINT_UNLOCK(self);
+    compat_mutex_unlock(&self->lock);
     if (old_out != NULL) {
         *old_out = old; /* the reference the object held */
     } else {
@@ -108,16 +100,11 @@ static PyObject *bigint_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
         Py_DECREF(v);
         return NULL;
     }
-#if PY_VERSION_HEX >= 0x030D0000
-    self->lock = (PyMutex){0};
-#else
-    self->lock = PyThread_allocate_lock();
-    if (self->lock == NULL) {
+    if (compat_mutex_init(&self->lock) < 0) {
         Py_DECREF(v);
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
-#endif
     self->value = v;
     self->weakreflist = NULL;
     return (PyObject *)self;
@@ -144,11 +131,7 @@ void bigint_dealloc(PyObject *self) {
         PyObject_ClearWeakRefs(self);
     }
     (void)bigint_clear(self);
-#if PY_VERSION_HEX < 0x030D0000
-    if (io->lock != NULL) {
-        PyThread_free_lock(io->lock);
-    }
-#endif
+    compat_mutex_free(&io->lock);
     tp->tp_free(self);
     Py_DECREF(tp);
 }
@@ -160,10 +143,10 @@ static PyObject *bigint_load(PyObject *self, PyObject *Py_UNUSED(ignored)) {
 
 /* Swap in `v` (a new reference, stolen) and return the old value. */
 static PyObject *bigint_swap(BigIntObject *self, PyObject *v) {
-    BIGINT_LOCK(self);
+    compat_mutex_lock(&self->lock);
     PyObject *old = self->value;
     self->value = v;
-    BIGINT_UNLOCK(self);
+    compat_mutex_unlock(&self->lock);
     return old != NULL ? old : PyLong_FromLong(0);
 }
 
@@ -214,7 +197,7 @@ static PyObject *bigint_compare_exchange(PyObject *self, PyObject *const *args, 
     }
     BigIntObject *io = (BigIntObject *)self;
     PyObject *old = NULL;
-    BIGINT_LOCK(io);
+    compat_mutex_lock(&io->lock);
     /* Both are exact ints: the comparison runs no Python code and cannot fail. */
     int equal = io->value != NULL && PyObject_RichCompareBool(io->value, expected, Py_EQ) == 1;
     if (equal) {
@@ -222,7 +205,7 @@ static PyObject *bigint_compare_exchange(PyObject *self, PyObject *const *args, 
         io->value = desired;
         desired = NULL;
     }
-    BIGINT_UNLOCK(io);
+    compat_mutex_unlock(&io->lock);
     Py_XDECREF(old);
     Py_XDECREF(desired);
     Py_DECREF(expected);

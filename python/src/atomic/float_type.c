@@ -139,16 +139,28 @@ static PyObject *float_exchange(PyObject *self, PyObject *const *args, Py_ssize_
 
 PyDoc_STRVAR(float_compare_exchange_doc,
              "compare_exchange($self, /, expected, desired)\n--\n\n"
-             "If the value == expected (float equality: -0.0 matches 0.0, NaN never\n"
-             "matches), set it to desired and return True; otherwise return False.");
+             "If the value == expected, as Python's == compares them, set it to desired\n"
+             "and return True; otherwise return False.  -0.0 matches 0.0, NaN never\n"
+             "matches, and an int matches only a float exactly equal to it (2**53 + 1 and\n"
+             "10**400 match none).  desired must be an int or a float that fits a float.");
 static PyObject *float_compare_exchange(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                         PyObject *kwnames) {
     PyObject *a[2];
     double expected, desired;
+    int matchable;
     if (parse_args("compare_exchange", args, nargs, kwnames, kw_cas, 2, 2, a) < 0 ||
-        float_value_from(Py_TYPE(self), "compare_exchange", a[1], &desired) < 0 ||
-        float_value_from(Py_TYPE(self), "compare_exchange", a[0], &expected) < 0) {
+        float_value_from(Py_TYPE(self), "compare_exchange", a[1], &desired) < 0) {
         return NULL;
+    }
+    int r = float_expected_operand(a[0], &expected, &matchable);
+    if (r != 0) {
+        if (r > 0) {
+            method_type_error(Py_TYPE(self), "compare_exchange", "an int or a float", a[0]);
+        }
+        return NULL;
+    }
+    if (!matchable) {
+        Py_RETURN_FALSE;
     }
     FloatObject *fo = (FloatObject *)self;
     double cur = cymade_atomic_f64_load(&fo->value, LOAD_ORDER);

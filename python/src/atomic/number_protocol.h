@@ -10,15 +10,6 @@
 #include "atomic_objects.h"
 #include "checked_ops.h"
 
-#if PY_VERSION_HEX >= 0x030C0000
-#define MEMBER_PYSSIZET Py_T_PYSSIZET
-#define MEMBER_READONLY Py_READONLY
-#else
-#include <structmember.h>
-#define MEMBER_PYSSIZET T_PYSSIZET
-#define MEMBER_READONLY READONLY
-#endif
-
 /* New reference to the plain number an atomic of `kind` holds, or to `o`
  * itself for KIND_NONE. */
 PyObject *atomic_plain(PyObject *o, enum atomic_kind kind);
@@ -114,7 +105,7 @@ PyTypeObject *atomic_type_from_spec(PyObject *module, const PyType_Spec *spec, b
 /* The members table exposing the weak-reference list of `Type`. */
 #define WEAKREF_MEMBERS(Type)                                                                                      \
     {                                                                                                              \
-        {"__weaklistoffset__", MEMBER_PYSSIZET, offsetof(Type, weakreflist), MEMBER_READONLY, NULL}, { NULL }      \
+        COMPAT_WEAKLIST_MEMBER(Type, weakreflist), { NULL }                                                        \
     }
 
 #endif /* CYMADE_PY_NUMBER_PROTOCOL_H */

@@ -66,6 +66,40 @@ int float_operand(PyObject *o, double *out) {
     return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
 }
 
+int float_expected_operand(PyObject *o, double *out, int *matchable) {
+    *matchable = 1;
+    if (PyFloat_Check(o) || atomic_kind_of(o) == KIND_FLOAT) {
+        return float_operand(o, out);
+    }
+    int wrong_type;
+    PyObject *exact = PyLong_Check(o) ? Py_NewRef(o) : exact_int_operand(o, &wrong_type);
+    if (exact == NULL) {
+        return wrong_type ? 1 : -1;
+    }
+    *out = PyLong_AsDouble(exact);
+    int rc = 0;
+    if (*out == -1.0 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Clear(); /* beyond every finite double: equal to none */
+            *matchable = 0;
+        } else {
+            rc = -1;
+        }
+    } else {
+        /* Rounded to the nearest double: equal only if that is exact. */
+        PyObject *back = PyLong_FromDouble(*out);
+        int equal = back ? PyObject_RichCompareBool(back, exact, Py_EQ) : -1;
+        Py_XDECREF(back);
+        if (equal < 0) {
+            rc = -1;
+        } else {
+            *matchable = equal;
+        }
+    }
+    Py_DECREF(exact);
+    return rc;
+}
+
 PyObject *inplace_type_error(PyObject *self, PyObject *other, cm_op op) {
     PyErr_Format(PyExc_TypeError, "unsupported operand type(s) for %s=: '%.100s' and '%.100s'", op_symbols[op],
                  Py_TYPE(self)->tp_name, Py_TYPE(other)->tp_name);

@@ -9,26 +9,6 @@
 #include "atomic_objects.h"
 #include "checked_ops.h"
 
-/* The value of an exact int that fits one internal digit, read inline (no
- * call): 1 if it did.  Version-specific layouts, each behind its public or
- * documented-unstable accessor. */
-static inline int compact_int_value(PyObject *o, long long *v) {
-#if PY_VERSION_HEX >= 0x030C0000
-    if (PyUnstable_Long_IsCompact((PyLongObject *)o)) {
-        *v = (long long)PyUnstable_Long_CompactValue((PyLongObject *)o);
-        return 1;
-    }
-    return 0;
-#else
-    Py_ssize_t size = Py_SIZE(o); /* sign * number of 30-bit digits */
-    if (size >= -1 && size <= 1) {
-        *v = size * (long long)((PyLongObject *)o)->ob_digit[0]; /* digit 0 is 0 for the int 0 */
-        return 1;
-    }
-    return 0;
-#endif
-}
-
 enum operand_kind {
     OPERAND_ERROR = -1,     /* exception set */
     OPERAND_SMALL = 0,      /* fits int64: *small */
@@ -42,7 +22,7 @@ int int_operand_slow(PyObject *o, long long *small, PyObject **big, int *big_sig
  * __index__.  Returns an operand_kind.  The small exact int is read without a
  * call: it is the `x += 1` hot path. */
 static inline int int_operand(PyObject *o, long long *small, PyObject **big, int *big_sign) {
-    if (PyLong_CheckExact(o) && compact_int_value(o, small)) {
+    if (PyLong_CheckExact(o) && compat_long_compact_value(o, small)) {
         return OPERAND_SMALL;
     }
     if (PyLong_Check(o)) {
@@ -65,6 +45,14 @@ PyObject *exact_int_operand(PyObject *o, int *wrong_type);
 /* A Float operand: float, int, any atomic, or anything with __index__.
  * Returns 0 with *out, -1 with an exception, 1 for a wrong type. */
 int float_operand(PyObject *o, double *out);
+
+/* The `expected` operand of Float.compare_exchange, compared as Python's ==
+ * compares a float with it: exactly, never by rounding an int to a float.
+ * Returns 0 with *matchable = 1 and *out the one double equal to `o`, or
+ * with *matchable = 0 when no double equals `o` (an int that no double
+ * represents exactly, such as 2**53 + 1 or 10**400); -1 with an exception,
+ * 1 for a wrong type. */
+int float_expected_operand(PyObject *o, double *out, int *matchable);
 
 /* TypeError for `self OP= other`; returns NULL. */
 PyObject *inplace_type_error(PyObject *self, PyObject *other, cm_op op);

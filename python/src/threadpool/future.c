@@ -12,27 +12,14 @@
  * itself, even after the future is tracked again: cycles through it would
  * then leak.)
  *
- * Thread safety.  Python-visible fields change only with the GIL held; the
- * state itself is the engine's atomic word.  On free-threaded builds the
- * callback list and the wait() hooks are guarded by a per-object critical
- * section (FUTURE_LOCK).
+ * Thread safety: see future.h.
  */
 #include "future.h"
 
 #include <math.h>
-#include <stddef.h>
-#include <structmember.h> /* PyMemberDef, T_PYSSIZET on 3.11 */
 #include <time.h>
 
 #include "worker_gil.h"
-
-#ifdef Py_GIL_DISABLED
-#define FUTURE_LOCK(object) Py_BEGIN_CRITICAL_SECTION(object)
-#define FUTURE_UNLOCK() Py_END_CRITICAL_SECTION()
-#else
-#define FUTURE_LOCK(object) {
-#define FUTURE_UNLOCK() }
-#endif
 
 /* Longest single sleep in result()/exception(): the main thread also wakes
  * on EINTR, this only bounds how stale a pending signal can get. */
@@ -49,34 +36,20 @@ static threadpool_state *state_of(future_object *self) {
     return (threadpool_state *)PyType_GetModuleState(Py_TYPE(self));
 }
 
+/* module.attribute as a new reference; NULL with an exception. */
+static PyObject *import_attribute(const char *module_name, const char *attribute) {
+    PyObject *module = PyImport_ImportModule(module_name);
+    if (module == NULL) {
+        return NULL;
+    }
+    PyObject *value = PyObject_GetAttrString(module, attribute);
+    Py_DECREF(module);
+    return value;
+}
+
 /* ---------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------- */
-
-/* The current exception as one object with its traceback attached. */
-static PyObject *fetch_exception(void) {
-#if PY_VERSION_HEX >= 0x030C0000
-    return PyErr_GetRaisedException();
-#else
-    PyObject *type, *value, *traceback;
-    PyErr_Fetch(&type, &value, &traceback);
-    PyErr_NormalizeException(&type, &value, &traceback);
-    if (traceback != NULL) {
-        PyException_SetTraceback(value, traceback);
-        Py_DECREF(traceback);
-    }
-    Py_XDECREF(type);
-    return value;
-#endif
-}
-
-static void raise_exception(PyObject *exception) {
-#if PY_VERSION_HEX >= 0x030C0000
-    PyErr_SetRaisedException(Py_NewRef(exception));
-#else
-    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exception)), Py_NewRef(exception), PyException_GetTraceback(exception));
-#endif
-}
 
 static PyObject *format_traceback(PyObject *exception) {
     PyObject *traceback_module = PyImport_ImportModule("traceback");
@@ -96,17 +69,15 @@ static PyObject *format_traceback(PyObject *exception) {
 }
 
 void report_unhandled_error(PyObject *pool_ref, PyObject *future) {
-    PyObject *exception = fetch_exception();
+    PyObject *exception = compat_fetch_exception();
     if (exception == NULL) {
         return;
     }
-    PyObject *pool = pool_ref ? PyWeakref_GetObject(pool_ref) : Py_None;
+    PyObject *pool = pool_ref ? compat_weakref_get(pool_ref) : NULL;
     PyObject *text = format_traceback(exception);
     PyObject *reported = NULL;
-    if (text != NULL && pool != Py_None && pool != NULL) {
-        Py_INCREF(pool);
+    if (text != NULL && pool != NULL) {
         reported = PyObject_CallMethod(pool, "report_error", "OOO", future ? future : Py_None, exception, text);
-        Py_DECREF(pool);
     } else if (text != NULL) {
         PySys_FormatStderr("cymade.threadpool: unhandled error (its ThreadPool is gone):\n%U", text);
         reported = Py_NewRef(Py_None);
@@ -114,6 +85,7 @@ void report_unhandled_error(PyObject *pool_ref, PyObject *future) {
     if (reported == NULL) {
         PyErr_WriteUnraisable(future ? future : Py_None);
     }
+    Py_XDECREF(pool);
     Py_XDECREF(reported);
     Py_XDECREF(text);
     Py_DECREF(exception);
@@ -141,7 +113,7 @@ int future_object_run_job(void *arg, void **result) {
                             : PyObject_Call(fn, args, kwargs);
     int status = STATUS_RETURNED;
     if (outcome == NULL) {
-        outcome = fetch_exception();
+        outcome = compat_fetch_exception();
         status = STATUS_RAISED;
     }
     self->outcome = outcome;
@@ -196,14 +168,14 @@ static void future_final_fn(cymade_future *core) {
     future_object *self = from_core(core);
     gil_guard guard = gil_guard_enter();
     Py_INCREF(self);
-    PyObject *saved = PyErr_Occurred() ? fetch_exception() : NULL;
+    PyObject *saved = compat_fetch_exception();
     PyObject *callbacks;
     bool has_condition;
-    FUTURE_LOCK(self);
+    COMPAT_BEGIN_CRITICAL_SECTION(self);
     callbacks = self->callbacks;
     self->callbacks = NULL;
     has_condition = self->condition != NULL;
-    FUTURE_UNLOCK();
+    COMPAT_END_CRITICAL_SECTION();
     if (has_condition) {
         notify_waiters(self);
     }
@@ -212,7 +184,7 @@ static void future_final_fn(cymade_future *core) {
     }
     Py_XDECREF(callbacks);
     if (saved != NULL) {
-        raise_exception(saved);
+        compat_raise_exception(saved);
         Py_DECREF(saved);
     }
     Py_DECREF(self);
@@ -231,7 +203,9 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
     if (self == NULL) {
         return NULL;
     }
-    self->weakreflist = NULL;
+#if COMPAT_PYCLASS_HAS_WEAKLIST_FIELD
+    self->pyclass_weakreflist = NULL;
+#endif
     self->fn = Py_NewRef(fn);
     self->args = NULL;
     self->kwargs = NULL;
@@ -240,8 +214,8 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
     self->callbacks = NULL;
     self->condition = NULL;
     self->waiters = NULL;
-    self->uuid = NULL;
-    self->outcome_retrieved = false;
+    cymade_atomic_ptr_init(&self->uuid.object, NULL);
+    cymade_atomic_u64_init(&self->outcome_retrieved, 0);
     cymade_future_init(&self->core, future_object_run_job, self, future_free_fn);
     self->core.final_fn = future_final_fn;
 
@@ -281,7 +255,7 @@ static int future_traverse(future_object *self, visitproc visit, void *arg) {
     Py_VISIT(self->callbacks);
     Py_VISIT(self->condition);
     Py_VISIT(self->waiters);
-    Py_VISIT(self->uuid);
+    LAZY_OBJECT_VISIT(&self->uuid);
     return 0;
 }
 
@@ -294,23 +268,25 @@ static int future_clear(future_object *self) {
     Py_CLEAR(self->callbacks);
     Py_CLEAR(self->condition);
     Py_CLEAR(self->waiters);
-    Py_CLEAR(self->uuid);
+    lazy_object_clear(&self->uuid);
     return 0;
 }
 
 /* PEP 442 finalizer: an exception nobody retrieved is reported, as asyncio
  * does, since the job's failure would otherwise vanish silently. */
 static void future_finalize(future_object *self) {
-    if (self->outcome_retrieved || self->core.status != STATUS_RAISED || self->outcome == NULL ||
+    /* relaxed: a flag; the outcome itself is published by the final state. */
+    if (cymade_atomic_u64_load(&self->outcome_retrieved, memory_order_relaxed) ||
+        self->core.status != STATUS_RAISED || self->outcome == NULL ||
         cymade_future_get_state(&self->core) != CYMADE_FUTURE_DONE) {
         return;
     }
-    PyObject *saved = PyErr_Occurred() ? fetch_exception() : NULL;
-    self->outcome_retrieved = true;
-    raise_exception(self->outcome);
+    PyObject *saved = compat_fetch_exception();
+    cymade_atomic_u64_store(&self->outcome_retrieved, 1, memory_order_relaxed); /* relaxed: a flag */
+    compat_raise_exception(self->outcome);
     report_unhandled_error(self->pool_ref, (PyObject *)self);
     if (saved != NULL) {
-        raise_exception(saved);
+        compat_raise_exception(saved);
         Py_DECREF(saved);
     }
 }
@@ -321,9 +297,7 @@ static void future_dealloc(future_object *self) {
     }
     PyTypeObject *type = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    if (self->weakreflist != NULL) {
-        PyObject_ClearWeakRefs((PyObject *)self);
-    }
+    compat_pyclass_clear_weakrefs(self);
     future_clear(self);
     type->tp_free((PyObject *)self);
     Py_DECREF(type);
@@ -442,7 +416,7 @@ static int wait_done(future_object *self, PyObject *const *args, Py_ssize_t narg
         PyErr_SetNone(state_of(self)->cancelled_error);
         return -1;
     }
-    self->outcome_retrieved = true;
+    cymade_atomic_u64_store(&self->outcome_retrieved, 1, memory_order_relaxed); /* relaxed: a flag */
     return 0;
 }
 
@@ -451,7 +425,7 @@ static PyObject *future_result(future_object *self, PyObject *const *args, Py_ss
         return NULL;
     }
     if (self->core.status == STATUS_RAISED) {
-        raise_exception(self->outcome);
+        compat_raise_exception(self->outcome);
         return NULL;
     }
     return Py_NewRef(self->outcome);
@@ -471,7 +445,7 @@ static PyObject *future_add_done_callback(future_object *self, PyObject *callbac
     }
     bool run_now = false;
     int rc = 0;
-    FUTURE_LOCK(self);
+    COMPAT_BEGIN_CRITICAL_SECTION(self);
     /* The engine marks the state final before calling future_final_fn,
      * which takes the list: a callback is either in the list it takes, or
      * sees the final state here and runs at once. */
@@ -483,7 +457,7 @@ static PyObject *future_add_done_callback(future_object *self, PyObject *callbac
         }
         rc = self->callbacks ? PyList_Append(self->callbacks, callback) : -1;
     }
-    FUTURE_UNLOCK();
+    COMPAT_END_CRITICAL_SECTION();
     if (rc < 0) {
         return NULL;
     }
@@ -513,18 +487,14 @@ static PyObject *future_repr(future_object *self) {
  * time any future is awaited. */
 static PyObject *future_await(future_object *self) {
     threadpool_state *state = state_of(self);
-    if (state->wrap_future == NULL) {
-        PyObject *asyncio = PyImport_ImportModule("asyncio");
-        if (asyncio == NULL) {
-            return NULL;
-        }
-        state->wrap_future = PyObject_GetAttrString(asyncio, "wrap_future");
-        Py_DECREF(asyncio);
-        if (state->wrap_future == NULL) {
+    PyObject *wrap_future = lazy_object_get(&state->wrap_future);
+    if (wrap_future == NULL) {
+        wrap_future = lazy_object_install(&state->wrap_future, import_attribute("asyncio", "wrap_future"));
+        if (wrap_future == NULL) {
             return NULL;
         }
     }
-    PyObject *wrapped = PyObject_CallOneArg(state->wrap_future, (PyObject *)self);
+    PyObject *wrapped = PyObject_CallOneArg(wrap_future, (PyObject *)self);
     if (wrapped == NULL) {
         return NULL;
     }
@@ -545,43 +515,40 @@ static PyObject *future_get_state_name(future_object *self, void *Py_UNUSED(clos
 
 static PyObject *future_get_condition(future_object *self, void *Py_UNUSED(closure)) {
     PyObject *condition = NULL;
-    FUTURE_LOCK(self);
+    COMPAT_BEGIN_CRITICAL_SECTION(self);
     if (self->condition == NULL) {
         self->condition = PyObject_CallNoArgs(state_of(self)->condition_class);
     }
     condition = Py_XNewRef(self->condition);
-    FUTURE_UNLOCK();
+    COMPAT_END_CRITICAL_SECTION();
     return condition;
 }
 
 static PyObject *future_get_waiters(future_object *self, void *Py_UNUSED(closure)) {
     PyObject *waiters = NULL;
-    FUTURE_LOCK(self);
+    COMPAT_BEGIN_CRITICAL_SECTION(self);
     if (self->waiters == NULL) {
         self->waiters = PyList_New(0);
     }
     waiters = Py_XNewRef(self->waiters);
-    FUTURE_UNLOCK();
+    COMPAT_END_CRITICAL_SECTION();
     return waiters;
 }
 
 static PyObject *future_get_uuid(future_object *self, void *Py_UNUSED(closure)) {
-    threadpool_state *state = state_of(self);
-    if (self->uuid == NULL) {
-        if (state->uuid4 == NULL) {
-            PyObject *uuid_module = PyImport_ImportModule("uuid");
-            if (uuid_module == NULL) {
-                return NULL;
-            }
-            state->uuid4 = PyObject_GetAttrString(uuid_module, "uuid4");
-            Py_DECREF(uuid_module);
-            if (state->uuid4 == NULL) {
+    PyObject *uuid = lazy_object_get(&self->uuid);
+    if (uuid == NULL) {
+        threadpool_state *state = state_of(self);
+        PyObject *uuid4 = lazy_object_get(&state->uuid4);
+        if (uuid4 == NULL) {
+            uuid4 = lazy_object_install(&state->uuid4, import_attribute("uuid", "uuid4"));
+            if (uuid4 == NULL) {
                 return NULL;
             }
         }
-        self->uuid = PyObject_CallNoArgs(state->uuid4);
+        uuid = lazy_object_install(&self->uuid, PyObject_CallNoArgs(uuid4));
     }
-    return Py_XNewRef(self->uuid);
+    return Py_XNewRef(uuid);
 }
 
 static PyMethodDef future_methods[] = {
@@ -616,7 +583,9 @@ static PyGetSetDef future_getset[] = {
 };
 
 static PyMemberDef future_members[] = {
-    {"__weaklistoffset__", T_PYSSIZET, offsetof(future_object, weakreflist), READONLY, NULL},
+#if COMPAT_PYCLASS_HAS_WEAKLIST_FIELD
+    COMPAT_WEAKLIST_MEMBER(future_object, pyclass_weakreflist),
+#endif
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -660,9 +629,8 @@ int future_type_init(PyObject *module, threadpool_state *state) {
     }
     /* Our fields start where concurrent.futures.Future's instance layout
      * ends; refuse to load on a Python whose layout we do not match. */
-    if (!PyType_Check(base) || ((PyTypeObject *)base)->tp_basicsize > (Py_ssize_t)offsetof(future_object, core) ||
-        (((PyTypeObject *)base)->tp_weaklistoffset > 0 &&
-         ((PyTypeObject *)base)->tp_weaklistoffset != (Py_ssize_t)offsetof(future_object, weakreflist))) {
+    if (!PyType_Check(base) || !compat_pyclass_layout_matches((PyTypeObject *)base) ||
+        ((PyTypeObject *)base)->tp_basicsize != (Py_ssize_t)offsetof(future_object, core)) {
         PyErr_SetString(PyExc_ImportError, "cymade: unsupported concurrent.futures.Future instance layout");
         Py_DECREF(base);
         return -1;

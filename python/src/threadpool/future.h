@@ -5,21 +5,32 @@
  * What concurrent.futures.wait()/as_completed() need (_condition, _waiters)
  * is created only when they ask for it, so a plain submit/result pays for
  * one GC-tracked object and nothing else.
+ *
+ * Thread safety (with or without a GIL):
+ *   - the state is the engine future's atomic word (cymade/future.h);
+ *   - fn/args/kwargs are written before submission and then touched only by
+ *     the worker that runs the job; outcome is written by that worker
+ *     before completion, which publishes it (release) to every thread that
+ *     sees the final state (acquire);
+ *   - callbacks, condition and waiters change inside the object's critical
+ *     section (compat.h);
+ *   - uuid is a lazy_object; outcome_retrieved is an atomic flag;
+ *   - pool_ref is immutable after creation.
  */
 #ifndef CYMADE_PY_FUTURE_H
 #define CYMADE_PY_FUTURE_H
 
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "compat.h"
+#include "lazy_object.h"
 
 #include "cymade/future.h"
 #include "module_state.h"
 
 typedef struct future_object {
     PyObject_HEAD
-    /* Where concurrent.futures.Future keeps __weakref__ on 3.11; checked
-     * against the base class layout at import (future_type_init). */
-    PyObject *weakreflist;
+    /* What every concurrent.futures.Future instance holds (compat.h);
+     * checked against the base class layout at import (future_type_init). */
+    COMPAT_PYCLASS_INSTANCE_FIELDS
     cymade_future core;
     PyObject *fn;            /* the job; cleared once it ran */
     PyObject *args;          /* tuple */
@@ -29,8 +40,8 @@ typedef struct future_object {
     PyObject *callbacks;     /* list, created by the first add_done_callback */
     PyObject *condition;     /* threading.Condition, created on demand */
     PyObject *waiters;       /* list, created on demand */
-    PyObject *uuid;          /* created on demand */
-    bool outcome_retrieved;
+    lazy_object uuid;        /* created on demand */
+    cymade_atomic_u64 outcome_retrieved; /* 1 once result()/exception() returned it */
 } future_object;
 
 /* A new pending future for fn(*args, **kwargs) (vectorcall convention);

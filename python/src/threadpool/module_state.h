@@ -2,12 +2,16 @@
  * module_state.h - per-module state of cymade._threadpool (PEP 489/573):
  * every type and cached object lives here, none in C globals, so the module
  * works in several interpreters and needs no GIL to protect shared state.
+ *
+ * Thread safety: every field is set by the module's exec function and
+ * immutable after it, except the lazy_object fields, which threads may race
+ * to fill (lazy_object.h).
  */
 #ifndef CYMADE_PY_THREADPOOL_STATE_H
 #define CYMADE_PY_THREADPOOL_STATE_H
 
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "compat.h"
+#include "lazy_object.h"
 
 typedef struct threadpool_state {
     PyTypeObject *pool_type;
@@ -16,8 +20,8 @@ typedef struct threadpool_state {
     PyObject *broken_pool_error; /* concurrent.futures.thread.BrokenThreadPool */
     PyObject *future_states;     /* tuple of concurrent.futures._base state names */
     PyObject *condition_class;   /* threading.Condition, for wait()/as_completed() */
-    PyObject *wrap_future;       /* asyncio.wrap_future, imported on first await */
-    PyObject *uuid4;             /* uuid.uuid4, imported on first Future.uuid */
+    lazy_object wrap_future;     /* asyncio.wrap_future, imported on first await */
+    lazy_object uuid4;           /* uuid.uuid4, imported on first Future.uuid */
 } threadpool_state;
 
 extern struct PyModuleDef threadpool_module;

@@ -17,7 +17,6 @@
 
 #include <pthread.h>
 #include <stdio.h>
-#include <structmember.h> /* PyMemberDef, T_PYSSIZET on 3.11 */
 
 #include "cymade/pool.h"
 #include "module_state.h"
@@ -40,7 +39,6 @@ typedef struct pool_object {
     pool_hooks *hooks;
     threadpool_state *state;
     Py_ssize_t max_workers;
-    bool shut_down;
 } pool_object;
 
 static PyObject *raise_engine_error(int error) {
@@ -323,7 +321,6 @@ static PyObject *pool_shutdown(pool_object *self, PyObject *args, PyObject *kwar
     if (rc != CYMADE_OK && rc != CYMADE_EFORKED) {
         return raise_engine_error(rc);
     }
-    self->shut_down = true;
     Py_RETURN_NONE;
 }
 
@@ -377,7 +374,7 @@ static PyGetSetDef pool_getset[] = {
 };
 
 static PyMemberDef pool_members[] = {
-    {"__weaklistoffset__", T_PYSSIZET, offsetof(pool_object, weakreflist), READONLY, NULL},
+    COMPAT_WEAKLIST_MEMBER(pool_object, weakreflist),
     {NULL, 0, 0, 0, NULL},
 };
 

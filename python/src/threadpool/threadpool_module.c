@@ -20,8 +20,8 @@ static int threadpool_traverse(PyObject *module, visitproc visit, void *arg) {
     Py_VISIT(state->broken_pool_error);
     Py_VISIT(state->future_states);
     Py_VISIT(state->condition_class);
-    Py_VISIT(state->wrap_future);
-    Py_VISIT(state->uuid4);
+    LAZY_OBJECT_VISIT(&state->wrap_future);
+    LAZY_OBJECT_VISIT(&state->uuid4);
     return 0;
 }
 
@@ -33,8 +33,8 @@ static int threadpool_clear(PyObject *module) {
     Py_CLEAR(state->broken_pool_error);
     Py_CLEAR(state->future_states);
     Py_CLEAR(state->condition_class);
-    Py_CLEAR(state->wrap_future);
-    Py_CLEAR(state->uuid4);
+    lazy_object_clear(&state->wrap_future);
+    lazy_object_clear(&state->uuid4);
     return 0;
 }
 
@@ -44,9 +44,7 @@ static void threadpool_free(void *module) {
 
 static PyModuleDef_Slot threadpool_slots[] = {
     {Py_mod_exec, threadpool_exec},
-#if PY_VERSION_HEX >= 0x030D0000
-    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
-#endif
+    COMPAT_SLOT_GIL_NOT_USED
     {0, NULL},
 };
 

@@ -10,8 +10,7 @@
 #ifndef CYMADE_PY_WORKER_GIL_H
 #define CYMADE_PY_WORKER_GIL_H
 
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "compat.h"
 #include <stdbool.h>
 
 #define WORKER_GIL_BATCH 64

@@ -1,0 +1,220 @@
+/*
+ * compat.h - every difference between the CPython versions cymade supports,
+ * in one place: 3.11, 3.12, 3.13 and 3.14 (3.15 as a preview), each with the
+ * GIL or free-threaded (Py_GIL_DISABLED, 3.13+).  No other file in
+ * python/src tests PY_VERSION_HEX; each difference has a name here instead.
+ *
+ *   version  what changed                          names below
+ *   3.12     <Python.h> no longer includes         (this header includes
+ *            <stddef.h> (offsetof)                 <stddef.h>)
+ *   3.12     Py_T_PYSSIZET/Py_READONLY public,     COMPAT_WEAKLIST_MEMBER
+ *            <structmember.h> deprecated
+ *   3.12     PyErr_GetRaisedException replaces     compat_fetch_exception,
+ *            PyErr_Fetch/PyErr_Restore             compat_raise_exception
+ *   3.12     compact ints behind                   compat_long_compact_value
+ *            PyUnstable_Long_CompactValue
+ *   3.12     Python classes keep __weakref__       COMPAT_PYCLASS_INSTANCE_FIELDS,
+ *            before the object header              COMPAT_PYCLASS_WEAKLIST_MEMBER,
+ *            (Py_TPFLAGS_MANAGED_WEAKREF)          compat_pyclass_clear_weakrefs
+ *   3.12     Py_mod_multiple_interpreters          COMPAT_SLOT_PER_INTERPRETER_GIL
+ *   3.13     Py_mod_gil                            COMPAT_SLOT_GIL_NOT_USED
+ *   3.13     PyWeakref_GetRef; PyWeakref_GetObject compat_weakref_get
+ *            deprecated (removed later)
+ *   3.13     PyMutex, critical sections            compat_mutex_*,
+ *                                                  COMPAT_BEGIN/END_CRITICAL_SECTION
+ */
+#ifndef CYMADE_PY_COMPAT_H
+#define CYMADE_PY_COMPAT_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+
+#if PY_VERSION_HEX < 0x030B0000
+#error "cymade supports CPython 3.11 and newer"
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Module definition slots
+ * ------------------------------------------------------------------------- */
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define COMPAT_SLOT_PER_INTERPRETER_GIL {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#else
+#define COMPAT_SLOT_PER_INTERPRETER_GIL
+#endif
+
+#if PY_VERSION_HEX >= 0x030D0000
+#define COMPAT_SLOT_GIL_NOT_USED {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#else
+#define COMPAT_SLOT_GIL_NOT_USED
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Weak references
+ * ------------------------------------------------------------------------- */
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define COMPAT_T_PYSSIZET Py_T_PYSSIZET
+#define COMPAT_READONLY Py_READONLY
+#else
+#include <structmember.h>
+#define COMPAT_T_PYSSIZET T_PYSSIZET
+#define COMPAT_READONLY READONLY
+#endif
+
+/* The PyMemberDef that makes `Type.field` (a PyObject *) the weak-reference
+ * list of a type of our own. */
+#define COMPAT_WEAKLIST_MEMBER(Type, field)                                                                          \
+    { "__weaklistoffset__", COMPAT_T_PYSSIZET, offsetof(Type, field), COMPAT_READONLY, NULL }
+
+/* The referent of the weak reference `ref` as a new reference, or NULL (with
+ * no exception) once it is gone. */
+static inline PyObject *compat_weakref_get(PyObject *ref) {
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *object = NULL;
+    if (PyWeakref_GetRef(ref, &object) < 0) {
+        PyErr_Clear(); /* not a weak reference: treat it as gone */
+    }
+    return object;
+#else
+    PyObject *object = PyWeakref_GetObject(ref);
+    if (object == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    return object == Py_None ? NULL : Py_NewRef(object);
+#endif
+}
+
+/* A C type whose base is a pure-Python class (cymade's Future subclasses
+ * concurrent.futures.Future) starts its own fields where the Python
+ * instance layout ends.  That layout is PyObject_HEAD plus, on 3.11,
+ * __weakref__; from 3.12 on, __weakref__ lives before the header
+ * (Py_TPFLAGS_MANAGED_WEAKREF, inherited from the base).  Both versions keep
+ * __dict__ before the header (Py_TPFLAGS_MANAGED_DICT).  The type checks
+ * its base against this at import. */
+#if PY_VERSION_HEX >= 0x030C0000
+#define COMPAT_PYCLASS_INSTANCE_FIELDS
+#define COMPAT_PYCLASS_HAS_WEAKLIST_FIELD 0
+#else
+#define COMPAT_PYCLASS_INSTANCE_FIELDS PyObject *pyclass_weakreflist;
+#define COMPAT_PYCLASS_HAS_WEAKLIST_FIELD 1
+#endif
+
+/* Whether `base` has the instance layout above: what a class statement
+ * without __slots__ makes on this version. */
+static inline int compat_pyclass_layout_matches(PyTypeObject *base) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return base->tp_basicsize == (Py_ssize_t)sizeof(PyObject) && (base->tp_flags & Py_TPFLAGS_MANAGED_WEAKREF) &&
+           base->tp_itemsize == 0;
+#else
+    return base->tp_basicsize == (Py_ssize_t)(sizeof(PyObject) + sizeof(PyObject *)) &&
+           base->tp_weaklistoffset == (Py_ssize_t)sizeof(PyObject) && base->tp_itemsize == 0;
+#endif
+}
+
+/* Clears the weak references to such an object, in its dealloc. */
+#define compat_pyclass_clear_weakrefs(object) PyObject_ClearWeakRefs((PyObject *)(object))
+
+/* ---------------------------------------------------------------------------
+ * Exceptions
+ * ------------------------------------------------------------------------- */
+
+/* The current exception as one object, its traceback attached, and clears
+ * it; NULL if none is set. */
+static inline PyObject *compat_fetch_exception(void) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    if (type == NULL) {
+        return NULL;
+    }
+    PyErr_NormalizeException(&type, &value, &traceback);
+    if (traceback != NULL) {
+        PyException_SetTraceback(value, traceback);
+        Py_DECREF(traceback);
+    }
+    Py_DECREF(type);
+    return value;
+#endif
+}
+
+/* Raises `exception` (borrowed) with its own traceback. */
+static inline void compat_raise_exception(PyObject *exception) {
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(Py_NewRef(exception));
+#else
+    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exception)), Py_NewRef(exception),
+                  PyException_GetTraceback(exception));
+#endif
+}
+
+/* ---------------------------------------------------------------------------
+ * Integers
+ * ------------------------------------------------------------------------- */
+
+/* If the exact int `o` fits in one machine word without any call (a
+ * "compact" int), stores it in *value and returns 1; else returns 0. */
+static inline int compat_long_compact_value(PyObject *o, long long *value) {
+#if PY_VERSION_HEX >= 0x030C0000
+    if (PyUnstable_Long_IsCompact((PyLongObject *)o)) {
+        *value = (long long)PyUnstable_Long_CompactValue((PyLongObject *)o);
+        return 1;
+    }
+    return 0;
+#else
+    Py_ssize_t size = Py_SIZE(o); /* sign * number of 30-bit digits */
+    if (size >= -1 && size <= 1) {
+        *value = size * (long long)((PyLongObject *)o)->ob_digit[0]; /* digit 0 is 0 for the int 0 */
+        return 1;
+    }
+    return 0;
+#endif
+}
+
+/* ---------------------------------------------------------------------------
+ * Locks
+ * ------------------------------------------------------------------------- */
+
+/* A mutex that detaches the thread state while it waits where the version
+ * allows (PyMutex, 3.13+); a PyThread lock before that. */
+#if PY_VERSION_HEX >= 0x030D0000
+typedef PyMutex compat_mutex;
+static inline int compat_mutex_init(compat_mutex *mutex) {
+    *mutex = (PyMutex){0};
+    return 0;
+}
+static inline void compat_mutex_lock(compat_mutex *mutex) { PyMutex_Lock(mutex); }
+static inline void compat_mutex_unlock(compat_mutex *mutex) { PyMutex_Unlock(mutex); }
+static inline void compat_mutex_free(compat_mutex *mutex) { (void)mutex; }
+#else
+typedef PyThread_type_lock compat_mutex;
+static inline int compat_mutex_init(compat_mutex *mutex) {
+    *mutex = PyThread_allocate_lock();
+    return *mutex == NULL ? -1 : 0;
+}
+static inline void compat_mutex_lock(compat_mutex *mutex) { PyThread_acquire_lock(*mutex, WAIT_LOCK); }
+static inline void compat_mutex_unlock(compat_mutex *mutex) { PyThread_release_lock(*mutex); }
+static inline void compat_mutex_free(compat_mutex *mutex) {
+    if (*mutex != NULL) {
+        PyThread_free_lock(*mutex);
+    }
+}
+#endif
+
+/* A per-object critical section (3.13+): a real lock on free-threaded
+ * builds, nothing with the GIL.  Before 3.13 every build has a GIL, which
+ * is the section.  Like Py_BEGIN_CRITICAL_SECTION, BEGIN opens a block that
+ * END closes. */
+#if PY_VERSION_HEX >= 0x030D0000
+#define COMPAT_BEGIN_CRITICAL_SECTION(object) Py_BEGIN_CRITICAL_SECTION(object)
+#define COMPAT_END_CRITICAL_SECTION() Py_END_CRITICAL_SECTION()
+#else
+#define COMPAT_BEGIN_CRITICAL_SECTION(object) {
+#define COMPAT_END_CRITICAL_SECTION() }
+#endif
+
+#endif /* CYMADE_PY_COMPAT_H */
