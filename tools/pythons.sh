@@ -26,7 +26,7 @@ SID_ROOT=${CYMADE_SID_ROOT:-/var/cache/cymade/sid-root}
 SID_MIRROR=${CYMADE_SID_MIRROR:-http://deb.debian.org/debian}
 SID_PACKAGES=(
     python3.13-dev python3.14-dev python3.15-dev
-    python3.13-venv python3.14-venv
+    python3.13-venv python3.14-venv python3.15-venv
     python3-pytest python3-hypothesis python3-pytest-asyncio python3-pytest-timeout
 )
 

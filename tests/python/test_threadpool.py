@@ -810,6 +810,26 @@ def _raise_keyboard_interrupt():
     raise KeyboardInterrupt("inside a job")
 
 
+def test_get_snapshot_reads_the_state_at_one_instant(make_pool):
+    # concurrent.futures.Future._get_snapshot (3.15+), which asyncio.wrap_future
+    # uses to copy a finished future.
+    pool = make_pool(1)
+    gate = Gate(pool)
+    pending = pool.submit(int)
+    cancelled = pool.submit(int)
+    assert pending._get_snapshot() == (False, False, None, None)
+    assert cancelled.cancel()
+    assert cancelled._get_snapshot() == (True, True, None, None)
+    gate.open()
+    assert pending.result(timeout=LONG) == 0
+    assert pending._get_snapshot() == (True, False, 0, None)
+    raised = pool.submit(raise_value_error, "snapshot")
+    concurrent.futures.wait([raised], timeout=LONG)
+    done, was_cancelled, result, exception = raised._get_snapshot()
+    assert (done, was_cancelled, result) == (True, False, None)
+    assert isinstance(exception, ValueError) and str(exception) == "snapshot"
+
+
 @pytest.mark.timeout(30)
 def test_cancelling_the_awaiting_task_cancels_a_pending_job(make_pool):
     pool = make_pool(1)

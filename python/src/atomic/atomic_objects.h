@@ -34,7 +34,8 @@
 
 /* U64 and I64 share one layout: the 64 bits are stored unsigned and read as
  * int64_t when is_signed (two's complement, so a bitwise compare-exchange is
- * the same for both). */
+ * the same for both).  Thread safety: `bits` is an atomic; the other fields
+ * are immutable after construction. */
 typedef struct {
     PyObject_HEAD
     cymade_atomic_u64 bits;
@@ -53,6 +54,7 @@ typedef struct {
     PyObject *weakreflist;
 } BigIntObject;
 
+/* Thread safety: `value` is an atomic; nothing else changes. */
 typedef struct {
     PyObject_HEAD
     cymade_atomic_f64 value;

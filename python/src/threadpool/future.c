@@ -467,6 +467,23 @@ static PyObject *future_add_done_callback(future_object *self, PyObject *callbac
     Py_RETURN_NONE;
 }
 
+/* (done, cancelled, result, exception) in one step: concurrent.futures
+ * defines it from 3.15 on, and asyncio.wrap_future copies a finished future
+ * through it.  The outcome counts as retrieved: it is handed on. */
+static PyObject *future_get_snapshot(future_object *self, PyObject *Py_UNUSED(ignored)) {
+    cymade_future_state state = cymade_future_get_state(&self->core);
+    if (state == CYMADE_FUTURE_CANCELLED) {
+        return Py_BuildValue("(OOOO)", Py_True, Py_True, Py_None, Py_None);
+    }
+    if (state != CYMADE_FUTURE_DONE) {
+        return Py_BuildValue("(OOOO)", Py_False, Py_False, Py_None, Py_None);
+    }
+    cymade_atomic_u64_store(&self->outcome_retrieved, 1, memory_order_relaxed); /* relaxed: a flag */
+    bool raised = self->core.status == STATUS_RAISED;
+    return Py_BuildValue("(OOOO)", Py_True, Py_False, raised ? Py_None : self->outcome,
+                         raised ? self->outcome : Py_None);
+}
+
 static PyObject *future_refuse_completion(future_object *self, PyObject *Py_UNUSED(args)) {
     return PyErr_Format(PyExc_RuntimeError, "a %.100s is completed by its ThreadPool, not by callers",
                         Py_TYPE(self)->tp_name);
@@ -566,6 +583,8 @@ static PyMethodDef future_methods[] = {
     {"add_done_callback", (PyCFunction)future_add_done_callback, METH_O,
      "add_done_callback(fn)\n--\n\nCall fn(future) once it is done or cancelled: on the thread that completes\n"
      "it, or at once if it already is.  Exceptions from fn go to ThreadPool.report_error."},
+    {"_get_snapshot", (PyCFunction)future_get_snapshot, METH_NOARGS,
+     "_get_snapshot()\n--\n\n(done, cancelled, result, exception), read at one instant."},
     {"set_running_or_notify_cancel", (PyCFunction)future_refuse_completion, METH_NOARGS,
      "Not supported: the ThreadPool completes its futures."},
     {"set_result", (PyCFunction)future_refuse_completion, METH_O, "Not supported: the ThreadPool completes its futures."},

@@ -22,6 +22,10 @@
 #include "module_state.h"
 #include "worker_gil.h"
 
+/* Thread safety: the fields are written before the workers start and
+ * immutable after, except `broken` (an atomic) and the initializer and
+ * initargs, which only the GC clears (pool_clear), with the world stopped
+ * or the GIL held. */
 typedef struct pool_hooks {
     PyInterpreterState *interpreter;
     PyObject *initializer; /* strong; NULL for none */
@@ -32,6 +36,9 @@ typedef struct pool_hooks {
     cymade_atomic_u64 broken; /* an initializer raised */
 } pool_hooks;
 
+/* Thread safety: every field is set once, by __init__ inside the object's
+ * critical section (so racing __init__ calls cannot both initialise), and
+ * immutable after; the engine pool itself is thread-safe (cymade/pool.h). */
 typedef struct pool_object {
     PyObject_HEAD
     PyObject *weakreflist;
@@ -108,7 +115,7 @@ static void free_hooks(pool_hooks *hooks) {
  * Construction and destruction
  * ------------------------------------------------------------------------- */
 
-static int pool_init(pool_object *self, PyObject *args, PyObject *kwargs) {
+static int pool_init_once(pool_object *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"max_workers", "thread_name_prefix", "initializer", "initargs", NULL};
     PyObject *max_workers = Py_None, *initializer = Py_None, *initargs = NULL;
     const char *prefix = "";
@@ -188,6 +195,14 @@ static int pool_init(pool_object *self, PyObject *args, PyObject *kwargs) {
     self->max_workers = workers;
     self->state = threadpool_state_from_type(Py_TYPE(self));
     return self->state ? 0 : -1;
+}
+
+static int pool_init(pool_object *self, PyObject *args, PyObject *kwargs) {
+    int rc;
+    COMPAT_BEGIN_CRITICAL_SECTION(self);
+    rc = pool_init_once(self, args, kwargs);
+    COMPAT_END_CRITICAL_SECTION();
+    return rc;
 }
 
 /* Shuts the engine pool down (optionally waiting) with the GIL released:
