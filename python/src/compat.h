@@ -114,8 +114,18 @@ static inline int compat_pyclass_layout_matches(PyTypeObject *base) {
 #endif
 }
 
-/* Clears the weak references to such an object, in its dealloc. */
+/* Clears the weak references to such an object, in its dealloc.  On 3.11
+ * the list is our own field, so the usual empty list costs no call. */
+#if COMPAT_PYCLASS_HAS_WEAKLIST_FIELD
+#define compat_pyclass_clear_weakrefs(object)                                                                        \
+    do {                                                                                                           \
+        if ((object)->pyclass_weakreflist != NULL) {                                                               \
+            PyObject_ClearWeakRefs((PyObject *)(object));                                                          \
+        }                                                                                                          \
+    } while (0)
+#else
 #define compat_pyclass_clear_weakrefs(object) PyObject_ClearWeakRefs((PyObject *)(object))
+#endif
 
 /* ---------------------------------------------------------------------------
  * Exceptions

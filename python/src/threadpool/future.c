@@ -168,7 +168,7 @@ static void future_final_fn(cymade_future *core) {
     future_object *self = from_core(core);
     gil_guard guard = gil_guard_enter();
     Py_INCREF(self);
-    PyObject *saved = compat_fetch_exception();
+    PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
     PyObject *callbacks;
     bool has_condition;
     COMPAT_BEGIN_CRITICAL_SECTION(self);
@@ -281,7 +281,7 @@ static void future_finalize(future_object *self) {
         cymade_future_get_state(&self->core) != CYMADE_FUTURE_DONE) {
         return;
     }
-    PyObject *saved = compat_fetch_exception();
+    PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
     cymade_atomic_u64_store(&self->outcome_retrieved, 1, memory_order_relaxed); /* relaxed: a flag */
     compat_raise_exception(self->outcome);
     report_unhandled_error(self->pool_ref, (PyObject *)self);
