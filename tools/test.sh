@@ -88,24 +88,20 @@ test_version() {
 # `pip install --no-build-isolation .` from this checkout into a fresh venv of
 # CPython $1 (python/build_backend), then every public API from there.
 pip_install_check() {
-    local version=$1 preview=$2 interpreter
+    local version=$1 interpreter
     interpreter=$(python_path "$version") || return 0 # counted by test_version
-    local label="pip install . (Python $version)" work
+    local label="pip install . (Python $version)" work checkout=$PWD
     work=$(mktemp -d)
     echo "=== $label"
     if "$interpreter" -m venv "$work/venv" &&
         "$work/venv/bin/pip" install --no-build-isolation --no-index . &&
-        (cd "$work" && "$work/venv/bin/python" "$OLDPWD/python/wheel/smoke_check.py"); then
+        (cd "$work" && "$work/venv/bin/python" "$checkout/python/wheel/smoke_check.py"); then
         echo "=== $label: 1 passed, 0 failed"
-        [ -n "$preview" ] && preview_summary+=("$label: 1 passed, 0 failed") || total_passed=$((total_passed + 1))
+        total_passed=$((total_passed + 1))
     else
         echo "=== $label: 0 passed, 1 failed"
-        if [ -n "$preview" ]; then
-            preview_summary+=("$label: 0 passed, 1 failed")
-        else
-            total_failed=$((total_failed + 1))
-            status=1
-        fi
+        total_failed=$((total_failed + 1))
+        status=1
     fi
     rm -rf "$work"
 }
@@ -126,7 +122,7 @@ compile_free_threaded() {
 
 if [ -n "$only_version" ]; then
     test_version "$only_version" all ""
-    [ ${#bazel_args[@]} -gt 0 ] || pip_install_check "$only_version" ""
+    [ ${#bazel_args[@]} -gt 0 ] || pip_install_check "$only_version"
 else
     test_version "${SUPPORTED_PYTHONS[0]}" all ""
     for version in "${SUPPORTED_PYTHONS[@]:1}"; do
@@ -137,7 +133,7 @@ else
     done
     if [ ${#bazel_args[@]} -eq 0 ]; then
         for version in "${SUPPORTED_PYTHONS[@]}"; do
-            pip_install_check "$version" ""
+            pip_install_check "$version"
         done
     fi
     compile_free_threaded

@@ -14,7 +14,7 @@
  *   3.12     compact ints behind                   compat_long_compact_value
  *            PyUnstable_Long_CompactValue
  *   3.12     Python classes keep __weakref__       COMPAT_PYCLASS_INSTANCE_FIELDS,
- *            before the object header              COMPAT_PYCLASS_WEAKLIST_MEMBER,
+ *            before the object header              compat_pyclass_layout_matches,
  *            (Py_TPFLAGS_MANAGED_WEAKREF)          compat_pyclass_clear_weakrefs
  *   3.12     Py_mod_multiple_interpreters          COMPAT_SLOT_PER_INTERPRETER_GIL
  *   3.13     Py_mod_gil                            COMPAT_SLOT_GIL_NOT_USED

@@ -1256,6 +1256,29 @@ def test_uuid_is_stable_and_distinct(make_pool):
 
 
 @pytest.mark.timeout(30)
+def test_uuid_created_by_racing_threads_is_one_object(make_pool):
+    # Future.uuid is created on first use (lazy_object.h): threads that race
+    # to create it must all get the one that was installed.
+    pool = make_pool(2)
+    futures = [pool.submit(len, "x") for _ in range(200)]
+    start = threading.Barrier(8)
+    seen = [[] for _ in range(8)]
+
+    def read_all(out):
+        start.wait()
+        out.extend(f.uuid for f in futures)
+
+    threads = [threading.Thread(target=read_all, args=(out,)) for out in seen]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for column in zip(*seen):
+        assert all(u is column[0] for u in column)
+    assert len({u for u in seen[0]}) == 200
+
+
+@pytest.mark.timeout(30)
 def test_report_error_that_raises_goes_to_the_unraisable_hook(make_pool, monkeypatch):
     class FailingReportPool(ThreadPool):
         def report_error(self, future, exception, traceback_str):

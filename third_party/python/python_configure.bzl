@@ -26,7 +26,6 @@ print(os.path.join(multiarch, os.path.basename(include)) if multiarch and os.pat
 print(platform_include)
 python = "cp%d%d" % sys.version_info[:2]
 print("%s-%s-%s" % (python, python, sysconfig.get_platform().replace("-", "_").replace(".", "_")))
-print("%d.%d" % sys.version_info[:2])
 print("yes" if importlib.util.find_spec("pytest") else "no")
 """
 
@@ -38,7 +37,7 @@ def _python_configure_impl(ctx):
     result = ctx.execute([found, "-c", _QUERY])
     if result.return_code != 0:
         fail("cymade: '%s' failed to report its configuration:\n%s" % (found, result.stderr))
-    executable, include_dir, platform_subdir, platform_include, wheel_tag, version, has_pytest = (
+    executable, include_dir, platform_subdir, platform_include, wheel_tag, has_pytest = (
         result.stdout.strip().split("\n")
     )
     if not ctx.path(include_dir + "/Python.h").exists:
@@ -47,7 +46,7 @@ def _python_configure_impl(ctx):
     if platform_subdir:
         ctx.symlink(platform_include, "platform_include/" + platform_subdir)
     else:
-        ctx.file("platform_include/.none", "")
+        ctx.file("platform_include/.none", "")  # an empty directory, so `includes` always names one
     interpreter = executable
     if has_pytest != "yes":
         interpreter = str(ctx.path("python_with_pytest"))
@@ -55,11 +54,7 @@ def _python_configure_impl(ctx):
 # {executable} with Debian's pure-Python pytest and hypothesis after its own path.
 PYTHONPATH="${{PYTHONPATH:+$PYTHONPATH:}}{dist_packages}" exec {executable} "$@"
 """.format(executable = executable, dist_packages = _DEBIAN_DIST_PACKAGES), executable = True)
-    ctx.file("defs.bzl", "PYTHON_EXECUTABLE = %r\nPYTHON_WHEEL_TAG = %r\nPYTHON_VERSION = %r\n" % (
-        executable,
-        wheel_tag,
-        version,
-    ))
+    ctx.file("defs.bzl", "PYTHON_EXECUTABLE = %r\nPYTHON_WHEEL_TAG = %r\n" % (executable, wheel_tag))
     ctx.file("BUILD.bazel", """
 load("@bazel_tools//tools/python:toolchain.bzl", "py_runtime_pair")
 

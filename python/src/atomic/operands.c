@@ -72,7 +72,7 @@ int float_expected_operand(PyObject *o, double *out, int *matchable) {
         return float_operand(o, out);
     }
     int wrong_type;
-    PyObject *exact = PyLong_Check(o) ? Py_NewRef(o) : exact_int_operand(o, &wrong_type);
+    PyObject *exact = exact_int_operand(o, &wrong_type);
     if (exact == NULL) {
         return wrong_type ? 1 : -1;
     }

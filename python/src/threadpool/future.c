@@ -36,15 +36,20 @@ static threadpool_state *state_of(future_object *self) {
     return (threadpool_state *)PyType_GetModuleState(Py_TYPE(self));
 }
 
-/* module.attribute as a new reference; NULL with an exception. */
-static PyObject *import_attribute(const char *module_name, const char *attribute) {
+/* module.attribute, imported into `slot` on first use: borrowed, or NULL
+ * with an exception. */
+static PyObject *lazy_import(lazy_object *slot, const char *module_name, const char *attribute) {
+    PyObject *value = lazy_object_get(slot);
+    if (value != NULL) {
+        return value;
+    }
     PyObject *module = PyImport_ImportModule(module_name);
     if (module == NULL) {
         return NULL;
     }
-    PyObject *value = PyObject_GetAttrString(module, attribute);
+    value = PyObject_GetAttrString(module, attribute);
     Py_DECREF(module);
-    return value;
+    return lazy_object_install(slot, value);
 }
 
 /* ---------------------------------------------------------------------------
@@ -214,7 +219,7 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
     self->callbacks = NULL;
     self->condition = NULL;
     self->waiters = NULL;
-    cymade_atomic_ptr_init(&self->uuid.object, NULL);
+    lazy_object_init(&self->uuid);
     cymade_atomic_u64_init(&self->outcome_retrieved, 0);
     cymade_future_init(&self->core, future_object_run_job, self, future_free_fn);
     self->core.final_fn = future_final_fn;
@@ -503,13 +508,9 @@ static PyObject *future_repr(future_object *self) {
 /* await fut: the asyncio bridge is asyncio.wrap_future, imported the first
  * time any future is awaited. */
 static PyObject *future_await(future_object *self) {
-    threadpool_state *state = state_of(self);
-    PyObject *wrap_future = lazy_object_get(&state->wrap_future);
+    PyObject *wrap_future = lazy_import(&state_of(self)->wrap_future, "asyncio", "wrap_future");
     if (wrap_future == NULL) {
-        wrap_future = lazy_object_install(&state->wrap_future, import_attribute("asyncio", "wrap_future"));
-        if (wrap_future == NULL) {
-            return NULL;
-        }
+        return NULL;
     }
     PyObject *wrapped = PyObject_CallOneArg(wrap_future, (PyObject *)self);
     if (wrapped == NULL) {
@@ -555,13 +556,9 @@ static PyObject *future_get_waiters(future_object *self, void *Py_UNUSED(closure
 static PyObject *future_get_uuid(future_object *self, void *Py_UNUSED(closure)) {
     PyObject *uuid = lazy_object_get(&self->uuid);
     if (uuid == NULL) {
-        threadpool_state *state = state_of(self);
-        PyObject *uuid4 = lazy_object_get(&state->uuid4);
+        PyObject *uuid4 = lazy_import(&state_of(self)->uuid4, "uuid", "uuid4");
         if (uuid4 == NULL) {
-            uuid4 = lazy_object_install(&state->uuid4, import_attribute("uuid", "uuid4"));
-            if (uuid4 == NULL) {
-                return NULL;
-            }
+            return NULL;
         }
         uuid = lazy_object_install(&self->uuid, PyObject_CallNoArgs(uuid4));
     }
