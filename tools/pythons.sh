@@ -7,7 +7,7 @@
 #   version  interpreter                                       pytest, hypothesis
 #   3.11     /usr/bin/python3.11 (Debian 12)                   Debian 12's
 #   3.12     pyenv's 3.12.x (the machine image)                Debian 12's (pure Python)
-#   3.13     pyenv's 3.13.x, else Debian sid's                 Debian 12's / sid's
+#   3.13     Debian sid's python3.13                           sid's
 #   3.14     Debian sid's python3.14                           sid's
 #   3.15     Debian sid's python3.15 (a beta: "preview")       sid's
 #
@@ -27,7 +27,8 @@ SID_MIRROR=${CYMADE_SID_MIRROR:-http://deb.debian.org/debian}
 SID_PACKAGES=(
     python3.13-dev python3.14-dev python3.15-dev
     python3.13-venv python3.14-venv python3.15-venv
-    python3-pytest python3-hypothesis python3-pytest-asyncio python3-pytest-timeout
+    python3-pytest python3-hypothesis python3-pytest-asyncio python3-pytest-timeout python3-coverage
+    libpython3.13-testsuite libpython3.14-testsuite libpython3.15-testsuite
 )
 
 # Creates the sid root unless a complete one with the same packages exists.
@@ -85,8 +86,7 @@ python_path() {
     case "$1" in
     3.11) [ -x /usr/bin/python3.11 ] && echo /usr/bin/python3.11 ;;
     3.12) pyenv_python 3.12 ;;
-    3.13) pyenv_python 3.13 || sid_python 3.13 ;;
-    3.14 | 3.15) sid_python "$1" ;;
+    3.13 | 3.14 | 3.15) sid_python "$1" ;;
     *) echo "pythons: unsupported Python version '$1'" >&2; return 1 ;;
     esac
 }

@@ -8,7 +8,8 @@ packages=(
     liburcu-dev            # userspace RCU: ring reclamation, wfcqueue benchmark
     libgtest-dev googletest
     python3-dev python3-venv python3-pytest python3-pytest-asyncio python3-pytest-timeout
-    python3-hypothesis python3-matplotlib
+    python3-hypothesis python3-matplotlib python3-coverage
+    libpython3.11-testsuite # CPython's own test_concurrent_futures (tests/stdlib)
     valgrind               # memcheck run of a C suite (tests/core:future_test_memcheck)
     debootstrap patchelf   # Debian sid's CPython 3.14/3.15 (tools/pythons.sh)
 )

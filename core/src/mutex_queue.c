@@ -154,12 +154,19 @@ static void mutex_queue_worker_counts(job_queue *queue, size_t worker, uint64_t 
     *grows = 0;
 }
 
+/* One shared queue: every worker already sees every job. */
+static void mutex_queue_set_active(job_queue *queue, size_t workers) {
+    (void)queue;
+    (void)workers;
+}
+
 const queue_strategy mutex_queue_strategy = {
     .name = "mutex",
     .create = mutex_queue_create,
     .destroy = mutex_queue_destroy,
     .push = mutex_queue_push,
     .pop = mutex_queue_pop,
+    .set_active = mutex_queue_set_active,
     .park = mutex_queue_park,
     .close = mutex_queue_close,
     .is_drained = mutex_queue_is_drained,

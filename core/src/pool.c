@@ -19,6 +19,14 @@
  * an idle worker that sees a background job queued watches the sum and
  * restarts the delay whenever it changed.  It re-checks at least every
  * millisecond, so a background job may start up to ~1 ms late, never early.
+ *
+ * Worker threads.  A worker is claimed (live_workers raised, then `closing`
+ * checked, both seq_cst, so a shutdown that waits either sees the claim or
+ * the claimer sees the shutdown), started by the start_worker hook or a
+ * POSIX thread, and runs cymade_pool_run_worker until the pool is shut down
+ * and drained; leaving, it lowers live_workers under the lifecycle lock and
+ * signals waiting shutdowns.  No lock is held while waiting for workers, so
+ * shutdowns from any threads, workers included, never wait for each other.
  */
 #include "cymade/pool.h"
 
@@ -55,10 +63,16 @@
 #define SPINS_PER_YIELD 16
 #define BACKGROUND_POLL_NS UINT64_C(1000000)
 
+/* worker.thread_state: whether a thread was asked to run the worker. */
+enum { WORKER_UNCLAIMED = 0, WORKER_STARTING = 1, WORKER_RUNNING = 2 };
+
 typedef struct worker {
     _Alignas(CYMADE_CACHELINE_SIZE) cymade_pool *pool;
     size_t index;
     pthread_t thread;
+    bool joinable;        /* the engine started `thread` and joins it */
+    bool ran_a_job;       /* an on-demand worker's first job was started for it */
+    cymade_atomic_u64 thread_state;
     queued_job stash; /* a normal job popped while an urgent one was outstanding */
     bool has_stash;
     bool stash_stolen;
@@ -91,7 +105,13 @@ struct cymade_pool {
     cymade_atomic_u64 closing;
     cymade_atomic_u64 cancelled;
     pthread_mutex_t lifecycle_lock;
-    bool joined;
+    pthread_cond_t workers_left; /* live_workers reached 0; under lifecycle_lock */
+
+    /* Worker threads: see the top of this file. */
+    pthread_mutex_t start_lock;        /* one start at a time */
+    cymade_atomic_u64 started_workers; /* workers below this index have a thread */
+    cymade_atomic_u64 live_workers;    /* claimed and not yet out of their loop */
+    cymade_atomic_u64 idle_workers;    /* on-demand pools: idle workers no submit has counted on yet */
 };
 
 /* ---------------------------------------------------------------------------
@@ -347,6 +367,31 @@ static int find_job(worker *self, queued_job *job, uint64_t *wake_at) {
     return worker_should_exit(self) ? -1 : 0;
 }
 
+/* Whether an on-demand pool may still start workers, so that its idle
+ * workers must be counted.  relaxed: the count only grows, and a stale read
+ * merely counts one idle spell more or less. */
+static bool starting_on_demand(cymade_pool *pool) {
+    return pool->options.start_on_demand &&
+           cymade_atomic_u64_load(&pool->started_workers, memory_order_relaxed) < pool->worker_count;
+}
+
+static int wait_for_job(worker *self, queued_job *job);
+
+/* idle_workers works like ThreadPoolExecutor's idle semaphore: a worker
+ * going idle after a job adds one (not a new worker: the submit that
+ * started it is about to queue its job), and a submit takes one instead of
+ * starting a worker, so a burst of submits starts workers even before the
+ * idle one woke up; a worker leaving idleness takes back its own one if no
+ * submit did.  False if there was none. */
+static bool take_idle_worker(cymade_pool *pool) {
+    /* relaxed: a heuristic, see next_job. */
+    uint64_t idle = cymade_atomic_u64_load(&pool->idle_workers, memory_order_relaxed);
+    while (idle > 0 && !cymade_atomic_u64_compare_exchange_weak(&pool->idle_workers, &idle, idle - 1,
+                                                                memory_order_relaxed, memory_order_relaxed)) {
+    }
+    return idle > 0;
+}
+
 /* Takes the worker's next job into *job, spinning briefly and then parking
  * while there is none; false when the pool is shut down and drained. */
 static bool next_job(worker *self, queued_job *job) {
@@ -361,6 +406,24 @@ static bool next_job(worker *self, queued_job *job) {
     if (pool->options.on_worker_idle != NULL) {
         pool->options.on_worker_idle(self->index, pool->options.hook_context);
     }
+    /* relaxed: a heuristic for on-demand starts; a job submitted meanwhile is
+     * never stranded, since a push wakes a parked worker regardless. */
+    bool counted_idle = self->ran_a_job && starting_on_demand(pool);
+    if (counted_idle) {
+        cymade_atomic_u64_fetch_add(&pool->idle_workers, 1, memory_order_relaxed);
+    }
+    found = wait_for_job(self, job);
+    if (counted_idle) {
+        take_idle_worker(pool); /* unless a submit already counted on us */
+    }
+    return found > 0;
+}
+
+/* next_job's idle part: spin, then park, until find_job has an answer. */
+static int wait_for_job(worker *self, queued_job *job) {
+    cymade_pool *pool = self->pool;
+    uint64_t wake_at = 0;
+    int found = 0;
     for (;;) {
         pool->strategy->search_begin(pool->queue);
         for (unsigned spin = 0; spin < SPIN_ROUNDS && found == 0; spin++) {
@@ -375,25 +438,35 @@ static bool next_job(worker *self, queued_job *job) {
          * does), since pushes skipped wake-ups while it searched. */
         pool->strategy->search_end(pool->queue, found > 0);
         if (found != 0) {
-            return found > 0;
+            return found;
         }
         struct timespec deadline = {.tv_sec = (time_t)(wake_at / 1000000000u), .tv_nsec = (long)(wake_at % 1000000000u)};
         pool->strategy->park(pool->queue, worker_has_other_work, self, wake_at ? &deadline : NULL);
         found = find_job(self, job, &wake_at);
         if (found != 0) {
-            return found > 0;
+            return found;
         }
     }
 }
 
-static void *worker_main(void *argument) {
-    worker *self = argument;
+/* A claim ended: its worker left the loop, or its thread never started. */
+static void release_worker_claim(cymade_pool *pool) {
+    pthread_mutex_lock(&pool->lifecycle_lock);
+    /* seq_cst: pairs with shutdown's wait, as every access to the count. */
+    if (cymade_atomic_u64_fetch_sub(&pool->live_workers, 1, memory_order_seq_cst) == 1) {
+        pthread_cond_broadcast(&pool->workers_left);
+    }
+    pthread_mutex_unlock(&pool->lifecycle_lock);
+}
+
+static void worker_loop(worker *self) {
     cymade_pool *pool = self->pool;
     current_worker = self;
     if (pool->options.on_worker_start != NULL) {
         pool->options.on_worker_start(self->index, pool->options.hook_context);
     }
     for (queued_job job; next_job(self, &job);) {
+        self->ran_a_job = true;
         run_job(self, job);
     }
     /* A worker parked while a job of the others was still pending (a
@@ -403,7 +476,92 @@ static void *worker_main(void *argument) {
         pool->options.on_worker_stop(self->index, pool->options.hook_context);
     }
     current_worker = NULL;
+    release_worker_claim(pool); /* the last touch: the pool may be freed after it */
+}
+
+int cymade_pool_run_worker(cymade_pool *pool, size_t index) {
+    int rc = check_pool(pool);
+    if (rc != CYMADE_OK) {
+        return rc;
+    }
+    if (index >= pool->worker_count) {
+        return CYMADE_EINVAL;
+    }
+    worker *self = &pool->workers[index];
+    uint64_t expected = WORKER_STARTING;
+    /* acquire: pairs with the claim's release, so the worker sees the pool
+     * as its starter left it (on threads the engine did not create). */
+    if (!cymade_atomic_u64_compare_exchange_strong(&self->thread_state, &expected, WORKER_RUNNING,
+                                                   memory_order_acquire, memory_order_relaxed)) {
+        return CYMADE_EINVAL;
+    }
+    worker_loop(self);
+    return CYMADE_OK;
+}
+
+static void *worker_thread_main(void *argument) {
+    worker *self = argument;
+    cymade_pool_run_worker(self->pool, self->index);
     return NULL;
+}
+
+/* Starts the next worker, index started_workers; the caller holds
+ * start_lock (or is cymade_pool_create).  CYMADE_ESHUTDOWN once closing. */
+static int start_next_worker(cymade_pool *pool) {
+    /* relaxed: only changed under start_lock, which we hold. */
+    size_t index = (size_t)cymade_atomic_u64_load(&pool->started_workers, memory_order_relaxed);
+    worker *self = &pool->workers[index];
+    /* seq_cst: the claim, then the closing check (see the top). */
+    cymade_atomic_u64_fetch_add(&pool->live_workers, 1, memory_order_seq_cst);
+    if (cymade_atomic_u64_load(&pool->closing, memory_order_seq_cst) != 0) {
+        release_worker_claim(pool);
+        return CYMADE_ESHUTDOWN;
+    }
+    pool->strategy->set_active(pool->queue, index + 1);
+    /* release: pairs with cymade_pool_run_worker's acquire. */
+    cymade_atomic_u64_store(&self->thread_state, WORKER_STARTING, memory_order_release);
+    int rc;
+    if (pool->options.start_worker != NULL) {
+        rc = pool->options.start_worker(pool, index, pool->options.hook_context);
+    } else {
+        rc = pthread_create(&self->thread, NULL, worker_thread_main, self) == 0 ? CYMADE_OK : CYMADE_EAGAIN;
+        self->joinable = rc == CYMADE_OK;
+    }
+    if (rc != CYMADE_OK) {
+        cymade_atomic_u64_store(&self->thread_state, WORKER_UNCLAIMED, memory_order_relaxed); /* relaxed: no thread */
+        release_worker_claim(pool);
+        return rc;
+    }
+    /* release: a submitter that sees the count sees the worker's ring active. */
+    cymade_atomic_u64_store(&pool->started_workers, index + 1, memory_order_release);
+    return CYMADE_OK;
+}
+
+/* On-demand pools: starts a worker if none is free for the job about to be
+ * queued.  Fails only if there is no worker at all and none could start. */
+static int start_worker_on_demand(cymade_pool *pool) {
+    if (take_idle_worker(pool)) {
+        return CYMADE_OK;
+    }
+    if (pthread_mutex_trylock(&pool->start_lock) != 0) {
+        return CYMADE_OK; /* a start is under way: the job will find that worker */
+    }
+    int rc = CYMADE_OK;
+    /* relaxed: only changed under start_lock, which we hold. */
+    if (cymade_atomic_u64_load(&pool->started_workers, memory_order_relaxed) < pool->worker_count) {
+        rc = start_next_worker(pool);
+    }
+    pthread_mutex_unlock(&pool->start_lock);
+    /* acquire: pairs with start_next_worker's release. */
+    if (rc != CYMADE_OK && cymade_atomic_u64_load(&pool->started_workers, memory_order_acquire) == 0) {
+        return rc;
+    }
+    return CYMADE_OK;
+}
+
+/* Before queuing: the submit path's one extra load. */
+static int ensure_worker(cymade_pool *pool) {
+    return starting_on_demand(pool) ? start_worker_on_demand(pool) : CYMADE_OK;
 }
 
 /* ---------------------------------------------------------------------------
@@ -427,7 +585,7 @@ static const queue_strategy *strategy_for(cymade_strategy strategy) {
     return NULL;
 }
 
-static void abort_create(cymade_pool *pool, size_t started_workers);
+static void abort_create(cymade_pool *pool);
 
 int cymade_pool_create(cymade_pool **out, const cymade_pool_options *options) {
     if (out == NULL || options == NULL || options->workers < 1 || options->workers > CYMADE_POOL_MAX_WORKERS) {
@@ -471,12 +629,19 @@ int cymade_pool_create(cymade_pool **out, const cymade_pool_options *options) {
     cymade_atomic_u64_init(&pool->closing, 0);
     cymade_atomic_u64_init(&pool->cancelled, 0);
     pthread_mutex_init(&pool->lifecycle_lock, NULL);
-    pool->joined = false;
+    pthread_cond_init(&pool->workers_left, NULL);
+    pthread_mutex_init(&pool->start_lock, NULL);
+    cymade_atomic_u64_init(&pool->started_workers, 0);
+    cymade_atomic_u64_init(&pool->live_workers, 0);
+    cymade_atomic_u64_init(&pool->idle_workers, 0);
 
     for (size_t i = 0; i < pool->worker_count; i++) {
         worker *w = &workers[i];
         w->pool = pool;
         w->index = i;
+        w->joinable = false;
+        w->ran_a_job = false;
+        cymade_atomic_u64_init(&w->thread_state, WORKER_UNCLAIMED);
         w->has_stash = false;
         w->stash_stolen = false;
         cymade_atomic_u64_init(&w->foreground_completed, 0);
@@ -484,10 +649,14 @@ int cymade_pool_create(cymade_pool **out, const cymade_pool_options *options) {
         cymade_atomic_u64_init(&w->stolen, 0);
         cymade_atomic_u64_init(&w->running, 0);
     }
-    for (size_t i = 0; i < pool->worker_count; i++) {
-        if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
-            abort_create(pool, i);
-            return CYMADE_EAGAIN;
+    if (options->start_on_demand) {
+        strategy->set_active(queue, 1); /* worker 0's ring takes the first jobs */
+    }
+    for (size_t i = 0; !options->start_on_demand && i < pool->worker_count; i++) {
+        int rc = start_next_worker(pool);
+        if (rc != CYMADE_OK) {
+            abort_create(pool);
+            return rc;
         }
     }
     *out = pool;
@@ -537,6 +706,10 @@ static int enqueue_normal(cymade_pool *pool, queued_job job) {
 
 /* Queues `future`, which already carries the pool's reference. */
 static int enqueue(cymade_pool *pool, cymade_future *future) {
+    int rc = ensure_worker(pool);
+    if (rc != CYMADE_OK) {
+        return rc;
+    }
     return future->priority != 0 ? enqueue_prioritised(pool, future) : enqueue_normal(pool, queued_future(future));
 }
 
@@ -562,7 +735,8 @@ int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job,
         return CYMADE_EINVAL;
     }
     if (priority == 0 && future == NULL) {
-        return enqueue_normal(pool, (queued_job){.fn = job, .arg = arg}); /* no allocation */
+        rc = ensure_worker(pool);
+        return rc != CYMADE_OK ? rc : enqueue_normal(pool, (queued_job){.fn = job, .arg = arg}); /* no allocation */
     }
     cymade_future *created = future_create(job, arg);
     if (created == NULL) {
@@ -614,25 +788,55 @@ static void cancel_everything_queued(cymade_pool *pool) {
 }
 
 static void free_pool(cymade_pool *pool) {
+    /* Every worker has left its loop; the engine's own threads may still be
+     * returning from it. */
+    for (size_t i = 0; i < pool->worker_count; i++) {
+        if (pool->workers[i].joinable) {
+            pthread_join(pool->workers[i].thread, NULL);
+        }
+    }
     pool->strategy->destroy(pool->queue);
     job_heap_destroy(&pool->urgent);
     job_heap_destroy(&pool->background);
     pthread_mutex_destroy(&pool->priority_lock);
     pthread_mutex_destroy(&pool->lifecycle_lock);
+    pthread_cond_destroy(&pool->workers_left);
+    pthread_mutex_destroy(&pool->start_lock);
     cymade_free(pool->workers);
     pool->magic = POOL_DEAD; /* catches some uses after destroy */
     cymade_free(pool);
 }
 
-/* A worker failed to start: stop the ones that did (nothing was queued). */
-static void abort_create(cymade_pool *pool, size_t started_workers) {
-    pool->strategy->close(pool->queue);
-    /* release: a worker that reads closing sees the queue closed. */
-    cymade_atomic_u64_store(&pool->closing, 1, memory_order_release);
-    pool->strategy->wake_all(pool->queue);
-    for (size_t i = 0; i < started_workers; i++) {
-        pthread_join(pool->workers[i].thread, NULL);
+/* Refuses new jobs from now on (idempotent). */
+static void close_pool(cymade_pool *pool) {
+    pthread_mutex_lock(&pool->lifecycle_lock);
+    if (cymade_atomic_u64_load(&pool->closing, memory_order_relaxed) == 0) {
+        pool->strategy->close(pool->queue);
+        pthread_mutex_lock(&pool->priority_lock);
+        pool->priority_closed = true;
+        pthread_mutex_unlock(&pool->priority_lock);
+        /* seq_cst: a worker that reads closing sees the queue closed, and a
+         * worker claim either sees it or is seen by the wait (see the top). */
+        cymade_atomic_u64_store(&pool->closing, 1, memory_order_seq_cst);
     }
+    pthread_mutex_unlock(&pool->lifecycle_lock);
+}
+
+/* Waits, without holding any lock, until every claimed worker left its loop. */
+static void wait_for_workers(cymade_pool *pool) {
+    pthread_mutex_lock(&pool->lifecycle_lock);
+    /* seq_cst: see the top. */
+    while (cymade_atomic_u64_load(&pool->live_workers, memory_order_seq_cst) != 0) {
+        pthread_cond_wait(&pool->workers_left, &pool->lifecycle_lock);
+    }
+    pthread_mutex_unlock(&pool->lifecycle_lock);
+}
+
+/* A worker failed to start: stop the ones that did (nothing was queued). */
+static void abort_create(cymade_pool *pool) {
+    close_pool(pool);
+    pool->strategy->wake_all(pool->queue);
+    wait_for_workers(pool);
     free_pool(pool);
 }
 
@@ -645,28 +849,19 @@ int cymade_pool_shutdown(cymade_pool *pool, bool wait, bool cancel_pending) {
     if (wait && self != NULL && self->pool == pool) {
         return CYMADE_EINVAL; /* a worker cannot wait for itself to exit */
     }
-    pthread_mutex_lock(&pool->lifecycle_lock);
-    if (cymade_atomic_u64_load(&pool->closing, memory_order_relaxed) == 0) {
-        pool->strategy->close(pool->queue);
-        pthread_mutex_lock(&pool->priority_lock);
-        pool->priority_closed = true;
-        pthread_mutex_unlock(&pool->priority_lock);
-        /* release: a worker that reads closing sees the queue closed. */
-        cymade_atomic_u64_store(&pool->closing, 1, memory_order_release);
-    }
+    close_pool(pool);
     if (cancel_pending) {
         /* seq_cst: workers check the flag on every popped job from now on. */
         cymade_atomic_u64_fetch_or(&pool->priority_state, CANCELLING, memory_order_seq_cst);
         cancel_everything_queued(pool);
     }
     pool->strategy->wake_all(pool->queue);
-    if (wait && !pool->joined) {
-        for (size_t i = 0; i < pool->worker_count; i++) {
-            pthread_join(pool->workers[i].thread, NULL);
-        }
-        pool->joined = true;
+    if (wait) {
+        wait_for_workers(pool);
+        /* What is still queued has no worker left to run it: possible only in
+         * an on-demand pool none of whose workers could start. */
+        cancel_everything_queued(pool);
     }
-    pthread_mutex_unlock(&pool->lifecycle_lock);
     return CYMADE_OK;
 }
 
@@ -696,7 +891,11 @@ int cymade_pool_get_stats(cymade_pool *pool, cymade_pool_stats *stats, cymade_wo
     if (stats == NULL) {
         return CYMADE_EINVAL;
     }
-    *stats = (cymade_pool_stats){.workers = pool->worker_count};
+    *stats = (cymade_pool_stats){
+        .workers = pool->worker_count,
+        /* relaxed: a snapshot. */
+        .started_workers = (size_t)cymade_atomic_u64_load(&pool->started_workers, memory_order_relaxed),
+    };
     for (size_t i = 0; i < pool->worker_count; i++) {
         worker *w = &pool->workers[i];
         cymade_worker_stats one;

@@ -23,13 +23,19 @@ typedef struct queue_strategy {
     job_queue *(*create)(size_t workers, size_t ring_capacity);
     /* Frees the queue; it must be empty and no thread may use it any more. */
     void (*destroy)(job_queue *queue);
-    /* Appends `job` near `worker_hint` (any value; reduced modulo workers)
-     * and wakes a parked worker.  CYMADE_OK, or CYMADE_ENOMEM or
+    /* Appends `job` near `worker_hint` (any value; reduced modulo the active
+     * workers, see set_active) and wakes a parked worker.  CYMADE_OK, or CYMADE_ENOMEM or
      * CYMADE_ESHUTDOWN (after close) with nothing queued. */
     int (*push)(job_queue *queue, size_t worker_hint, queued_job job);
     /* Takes the next job for `worker` into *job: its own first, then
      * others' (*stolen is then set).  False when every queue looked empty. */
     bool (*pop)(job_queue *queue, size_t worker, queued_job *job, bool *stolen);
+    /* Pushes and steals involve only the first `workers` workers' queues
+     * from now on (1 <= workers <= the count given to create, which is the
+     * initial value): a pool whose workers start on demand keeps jobs where
+     * a worker runs.  Only ever raised.  Strategies with one shared queue
+     * ignore it. */
+    void (*set_active)(job_queue *queue, size_t workers);
     /* Sleeps until woken, the CLOCK_MONOTONIC deadline (NULL: none), or at
      * once if a job is queued or `has_other_work(context)` is true.  The
      * re-check happens after the sleeper is announced, so a push or a

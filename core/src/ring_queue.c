@@ -48,6 +48,7 @@ typedef struct worker_rings {
 
 struct job_queue {
     size_t worker_count;
+    cymade_atomic_u64 active_workers; /* see set_active in queue_strategy.h */
     eventcount idle;
     worker_rings workers[];
 };
@@ -58,6 +59,7 @@ static job_queue *ring_queue_create(size_t workers, size_t ring_capacity) {
         return NULL;
     }
     queue->worker_count = workers;
+    cymade_atomic_u64_init(&queue->active_workers, workers);
     eventcount_init(&queue->idle);
     for (size_t i = 0; i < workers; i++) {
         ring *first = ring_create(ring_capacity);
@@ -121,8 +123,19 @@ static int grow(worker_rings *rings, ring *full) {
     return rc;
 }
 
+/* relaxed: the count only steers jobs towards running workers; a stale one
+ * is as correct (every ring is popped or stolen from, and park looks at all
+ * of them), merely less even. */
+static size_t active_workers(job_queue *queue) {
+    return (size_t)cymade_atomic_u64_load(&queue->active_workers, memory_order_relaxed);
+}
+
+static void ring_queue_set_active(job_queue *queue, size_t workers) {
+    cymade_atomic_u64_store(&queue->active_workers, workers, memory_order_relaxed); /* relaxed: see above */
+}
+
 static int ring_queue_push(job_queue *queue, size_t worker_hint, queued_job job) {
-    worker_rings *rings = &queue->workers[worker_hint % queue->worker_count];
+    worker_rings *rings = &queue->workers[worker_hint % active_workers(queue)];
     int rc = CYMADE_OK;
     cymade_rcu_read_lock();
     /* acquire: pairs with grow's release publish (initialised cells). */
@@ -195,9 +208,10 @@ static bool pop_chain(worker_rings *rings, queued_job *job) {
 
 static bool ring_queue_pop(job_queue *queue, size_t worker, queued_job *job, bool *stolen) {
     bool found = false;
+    size_t active = active_workers(queue);
     cymade_rcu_read_lock();
-    for (size_t i = 0; i < queue->worker_count && !found; i++) {
-        found = pop_chain(&queue->workers[(worker + i) % queue->worker_count], job);
+    for (size_t i = 0; i < active && !found; i++) {
+        found = pop_chain(&queue->workers[(worker + i) % active], job);
         *stolen = (i != 0);
     }
     cymade_rcu_read_unlock();
@@ -285,6 +299,7 @@ const queue_strategy ring_queue_strategy = {
     .destroy = ring_queue_destroy,
     .push = ring_queue_push,
     .pop = ring_queue_pop,
+    .set_active = ring_queue_set_active,
     .park = ring_queue_park,
     .close = ring_queue_close,
     .is_drained = ring_queue_is_drained,

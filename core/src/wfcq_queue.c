@@ -134,12 +134,19 @@ static void wfcq_queue_worker_counts(job_queue *queue, size_t worker, uint64_t *
     *grows = 0;
 }
 
+/* One shared queue: every worker already sees every job. */
+static void wfcq_queue_set_active(job_queue *queue, size_t workers) {
+    (void)queue;
+    (void)workers;
+}
+
 const queue_strategy wfcq_queue_strategy = {
     .name = "wfcqueue",
     .create = wfcq_queue_create,
     .destroy = wfcq_queue_destroy,
     .push = wfcq_queue_push,
     .pop = wfcq_queue_pop,
+    .set_active = wfcq_queue_set_active,
     .park = wfcq_queue_park,
     .close = wfcq_queue_close,
     .is_drained = wfcq_queue_is_drained,

@@ -3,7 +3,10 @@
 ``ThreadPool`` runs jobs on cymade's lock-free C engine and hands back
 ``Future`` objects that are ``concurrent.futures.Future`` instances (so
 ``concurrent.futures.wait``, ``as_completed``, ``asyncio.wrap_future`` and
-``loop.run_in_executor`` accept them) and can be awaited directly.
+``loop.run_in_executor`` accept them) and can be awaited directly.  A
+``ThreadPool`` is a ``concurrent.futures.ThreadPoolExecutor`` as far as
+``isinstance`` is concerned, so asyncio takes it as its default executor; none
+of the stdlib's executor machinery runs.
 
 Priority classes (``schedule``): urgent jobs (priority < 0) run before anything
 queued, and no other job starts while one is queued or running; background jobs
@@ -11,10 +14,11 @@ queued, and no other job starts while one is queued or running; background jobs
 finishing.
 """
 
+import os
 import sys
 import threading
 import weakref
-from concurrent.futures import Executor
+from concurrent.futures import ThreadPoolExecutor
 
 from cymade import _threadpool
 
@@ -23,8 +27,8 @@ __all__ = ["Future", "ThreadPool"]
 Future = _threadpool.Future
 
 # Pools still alive at interpreter exit are shut down (waiting for their
-# jobs) before the interpreter finalizes, as concurrent.futures does: worker
-# threads must not touch a finalizing interpreter.
+# jobs) before threading joins the worker threads, as concurrent.futures
+# does: otherwise idle workers would wait for jobs forever.
 _live_pools = weakref.WeakSet()
 _live_pools_lock = threading.Lock()
 
@@ -39,24 +43,36 @@ def _shutdown_live_pools():
 threading._register_atexit(_shutdown_live_pools)
 
 
-class ThreadPool(_threadpool.ThreadPool, Executor):
+def _default_max_workers():
+    # ThreadPoolExecutor's default: at least 5 workers for I/O-bound jobs,
+    # at most 32 so that many-core machines do not start hundreds of threads.
+    cpu_count = getattr(os, "process_cpu_count", os.cpu_count)()
+    return min(32, (cpu_count or 1) + 4)
+
+
+class ThreadPool(_threadpool.ThreadPool, ThreadPoolExecutor):
     """ThreadPool(max_workers=None, *, thread_name_prefix="", initializer=None, initargs=())
 
-    A pool of ``max_workers`` threads (default: the number of CPUs) running
-    jobs submitted with ``submit``/``schedule``/``map``.  ``max_workers`` must
-    be between 1 and 1024.  Worker threads are named ``thread_name_prefix``
-    plus their index at the OS level (at most 15 bytes).  ``initializer(*initargs)``
-    runs once in each worker before any job; if it raises, the pool is broken:
-    pending jobs are cancelled and later submits raise ``BrokenThreadPool``.
+    A pool of up to ``max_workers`` threads (default, as ThreadPoolExecutor's:
+    ``min(32, cpu_count + 4)``; at most 1024) running jobs submitted with
+    ``submit``/``schedule``/``map``.  Workers start as jobs need them and are
+    ``threading.Thread`` objects named ``thread_name_prefix_N`` (default prefix
+    ``ThreadPoolExecutor-K``, as the stdlib's).  ``initializer(*initargs)`` runs
+    once in each worker before any job; if it raises, the failure is logged at
+    CRITICAL on the ``concurrent.futures`` logger and the pool is broken: jobs
+    not yet started fail, and later submits raise, with ``BrokenThreadPool``.
 
     Use it as a context manager to shut it down on exit.  Submitting after
-    ``shutdown`` raises ``RuntimeError``.
+    ``shutdown`` raises ``RuntimeError``.  Dropping the last reference shuts it
+    down without waiting: the workers finish the queued jobs on their own.
     """
 
-    def __init__(self, max_workers=None, *, thread_name_prefix="", initializer=None, initargs=()):
+    def __init__(self, max_workers=None, thread_name_prefix="", initializer=None, initargs=()):
+        if max_workers is None:
+            max_workers = _default_max_workers()
         super().__init__(
             max_workers,
-            thread_name_prefix=thread_name_prefix,
+            thread_name_prefix or f"ThreadPoolExecutor-{ThreadPoolExecutor._counter()}",
             initializer=initializer,
             initargs=initargs,
         )
@@ -74,11 +90,11 @@ class ThreadPool(_threadpool.ThreadPool, Executor):
     def report_error(self, future, exception, traceback_str):
         """Report an error that no caller would otherwise see.
 
-        Called with the future concerned (or ``None``), the exception and its
-        formatted traceback, for: an exception raised by a done-callback, a
-        job's exception that nobody retrieved (``result()``/``exception()``)
-        before its future was destroyed, and a failing ``initializer``.  The
-        default writes to ``sys.stderr``; override it in a subclass to log.
+        Called with the future concerned, the exception and its formatted
+        traceback, for: an exception raised by a done-callback, and a job's
+        exception that nobody retrieved (``result()``/``exception()``) before
+        its future was destroyed.  The default writes to ``sys.stderr``;
+        override it in a subclass to log.
         """
         where = f" in {future!r}" if future is not None else ""
         sys.stderr.write(f"cymade.threadpool: unhandled {type(exception).__name__}{where}:\n{traceback_str}")

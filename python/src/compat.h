@@ -16,8 +16,13 @@
  *   3.12     Python classes keep __weakref__       COMPAT_PYCLASS_INSTANCE_FIELDS,
  *            before the object header              compat_pyclass_layout_matches,
  *            (Py_TPFLAGS_MANAGED_WEAKREF)          compat_pyclass_clear_weakrefs
+ *   3.12     the instance __dict__ before the      compat_pyclass_visit_dict,
+ *            header gets visit/clear functions     compat_pyclass_clear_dict
+ *            (public from 3.13 on)
+ *   3.13     inline attribute values               compat_pyclass_dict_is_a_pointer
  *   3.12     Py_mod_multiple_interpreters          COMPAT_SLOT_PER_INTERPRETER_GIL
  *   3.13     Py_mod_gil                            COMPAT_SLOT_GIL_NOT_USED
+ *   3.13     Py_IsFinalizing public                compat_is_finalizing
  *   3.13     PyWeakref_GetRef; PyWeakref_GetObject compat_weakref_get
  *            deprecated (removed later)
  *   3.13     PyMutex, critical sections            compat_mutex_*,
@@ -127,6 +132,45 @@ static inline int compat_pyclass_layout_matches(PyTypeObject *base) {
 #define compat_pyclass_clear_weakrefs(object) PyObject_ClearWeakRefs((PyObject *)(object))
 #endif
 
+/* The instance __dict__ of such an object (Py_TPFLAGS_MANAGED_DICT), for its
+ * tp_traverse and tp_clear: attributes users add live there.  On 3.11 no
+ * function is exported; the dict pointer is the word three before the
+ * object header (CPython 3.11's _PyObject_ManagedDictPointer), with the
+ * values array before it left NULL by PyObject_GC_New, so every attribute
+ * goes to that dict. */
+static inline int compat_pyclass_visit_dict(PyObject *object, visitproc visit, void *arg) {
+#if PY_VERSION_HEX >= 0x030D0000
+    return PyObject_VisitManagedDict(object, visit, arg);
+#elif PY_VERSION_HEX >= 0x030C0000
+    return _PyObject_VisitManagedDict(object, visit, arg);
+#else
+    Py_VISIT(((PyObject **)object)[-3]);
+    return 0;
+#endif
+}
+
+/* Whether `type`, a C subtype of such a class, keeps its instance __dict__
+ * as a pointer that PyObject_GC_New leaves NULL: from 3.13 on, CPython may
+ * instead give Python classes attribute values inline in the object
+ * (Py_TPFLAGS_INLINE_VALUES), which only its own allocator initialises. */
+static inline int compat_pyclass_dict_is_a_pointer(PyTypeObject *type) {
+#if PY_VERSION_HEX >= 0x030D0000
+    return (type->tp_flags & Py_TPFLAGS_MANAGED_DICT) && !(type->tp_flags & Py_TPFLAGS_INLINE_VALUES);
+#else
+    return (type->tp_flags & Py_TPFLAGS_MANAGED_DICT) != 0;
+#endif
+}
+
+static inline void compat_pyclass_clear_dict(PyObject *object) {
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject_ClearManagedDict(object);
+#elif PY_VERSION_HEX >= 0x030C0000
+    _PyObject_ClearManagedDict(object);
+#else
+    Py_CLEAR(((PyObject **)object)[-3]);
+#endif
+}
+
 /* ---------------------------------------------------------------------------
  * Exceptions
  * ------------------------------------------------------------------------- */
@@ -226,5 +270,18 @@ static inline void compat_mutex_free(compat_mutex *mutex) {
 #define COMPAT_BEGIN_CRITICAL_SECTION(object) {
 #define COMPAT_END_CRITICAL_SECTION() }
 #endif
+
+/* ---------------------------------------------------------------------------
+ * Interpreter state
+ * ------------------------------------------------------------------------- */
+
+/* Whether the interpreter is finalizing (modules may be torn down). */
+static inline int compat_is_finalizing(void) {
+#if PY_VERSION_HEX >= 0x030D0000
+    return Py_IsFinalizing();
+#else
+    return _Py_IsFinalizing();
+#endif
+}
 
 #endif /* CYMADE_PY_COMPAT_H */

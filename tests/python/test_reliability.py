@@ -851,38 +851,39 @@ def test_memory_error_leaves_state_unchanged_and_pool_working():
             assert c.get("MemoryError", 0) >= 1, (name, c)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN LIMITATION: an allocation failure while a new ThreadPool's worker attaches to the "
-    "interpreter is fatal (worker_gil.c: Py_FatalError with a message, since the engine already counts "
-    "the thread as a worker and nothing could run its jobs); CPython 3.11's own PyThreadState_New may "
-    "crash on the NULL first. Expected ideally: MemoryError from ThreadPool()",
-)
-def test_memory_error_while_creating_a_pool_does_not_crash():
+def test_memory_error_while_creating_a_pool_or_its_first_worker_does_not_crash():
+    # The first submit starts the first worker thread: allocation failures
+    # there raise MemoryError from submit (nothing queued) or leave a pool
+    # that still runs the job.
     pytest.importorskip("_testcapi")
     script = """
         import sys, _testcapi
         from cymade.threadpool import ThreadPool
         p = ThreadPool(1); p.submit(int).result(timeout=10)
+        q = future = None
         _testcapi.set_nomemory(int(sys.argv[1]), 0)
         try:
             q = ThreadPool(1)
+            future = q.submit(int)
         except MemoryError:
-            q = None
+            pass
         finally:
             _testcapi.remove_mem_hooks()
+        if future is not None:
+            assert future.result(timeout=10) == 0
         if q is not None:
-            try:
-                q.submit(int).result(timeout=10)
-            except Exception:
-                pass
+            assert q.submit(int).result(timeout=10) == 0
             q.shutdown()
         p.shutdown()
     """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
     crashes = []
-    for start in range(0, 25):
+    # From about the 70th allocation on (3.11), the failures land in the new
+    # thread's own threading bootstrap, where CPython's Thread.start() waits
+    # forever for a thread that died before it signalled (ThreadPoolExecutor
+    # hangs there too): the sweep stops short of that.
+    for start in range(0, 60):
         r = subprocess.run(
             [sys.executable, "-c", textwrap.dedent(script), str(start)],
             env=env,
@@ -891,7 +892,7 @@ def test_memory_error_while_creating_a_pool_does_not_crash():
             timeout=60,
         )
         if r.returncode != 0:
-            crashes.append((start, r.returncode))
+            crashes.append((start, r.returncode, r.stderr[-500:]))
     assert crashes == []
 
 

@@ -9,8 +9,10 @@ import asyncio
 import concurrent.futures
 import concurrent.futures.thread
 import gc
+import logging
 import math
 import operator
+import re
 import os
 import signal
 import subprocess
@@ -25,7 +27,7 @@ import weakref
 import pytest
 
 from cymade.threadpool import Future, ThreadPool
-from threadpool_helpers import LONG, Gate, popen_script, run_script, wait_until
+from threadpool_helpers import LONG, Gate, make_pool, popen_script, run_script, wait_until  # noqa: F401 (fixture)
 
 CancelledError = concurrent.futures.CancelledError
 BrokenThreadPool = concurrent.futures.thread.BrokenThreadPool
@@ -40,33 +42,6 @@ class RecordingPool(ThreadPool):
 
     def report_error(self, future, exception, traceback_str):
         self.reports.append((future, exception, traceback_str, threading.get_ident()))
-
-
-@pytest.fixture
-def make_pool():
-    """make_pool(*args, cls=ThreadPool, **kwargs): pools shut down (cancelling) at teardown.
-
-    Also gate(pool, count) for gates that are opened at teardown, so that a
-    failing test never leaves a pool blocked.
-    """
-    pools, gates = [], []
-
-    def make(*args, cls=ThreadPool, **kwargs):
-        pool = cls(*args, **kwargs)
-        pools.append(pool)
-        return pool
-
-    def gate(pool, count=1):
-        g = Gate(pool, count)
-        gates.append(g)
-        return g
-
-    make.gate = gate
-    yield make
-    for g in gates:
-        g.open(wait=False)
-    for pool in pools:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def raise_value_error(message="boom"):
@@ -212,16 +187,19 @@ def test_max_workers_validation():
     with pytest.raises(TypeError):
         ThreadPool(2, initargs=[1])
     with pytest.raises(TypeError):
-        ThreadPool(2, 3)  # thread_name_prefix is keyword-only
+        ThreadPool(2, 3)  # thread_name_prefix must be a str
 
 
 @pytest.mark.timeout(30)
 def test_max_workers_default_and_explicit():
+    # ThreadPoolExecutor's default.
+    cpus = getattr(os, "process_cpu_count", os.cpu_count)()
     with ThreadPool() as pool:
-        assert pool.max_workers == os.cpu_count()
-        assert pool.stats()["workers"] == os.cpu_count()
+        assert pool.max_workers == min(32, cpus + 4)
+        assert pool._max_workers == pool.max_workers
+        assert pool.stats()["workers"] == pool.max_workers
     with ThreadPool(None) as pool:
-        assert pool.max_workers == os.cpu_count()
+        assert pool.max_workers == min(32, cpus + 4)
     with ThreadPool(3) as pool:
         assert pool.max_workers == 3
         assert pool.stats()["workers"] == 3
@@ -1174,7 +1152,9 @@ def test_initializer_runs_once_per_worker_before_jobs():
 
 
 @pytest.mark.timeout(30)
-def test_raising_initializer_breaks_the_pool(make_pool):
+def test_raising_initializer_breaks_the_pool(make_pool, caplog):
+    # As ThreadPoolExecutor: logged at CRITICAL on "concurrent.futures", and
+    # every job not yet started fails with BrokenThreadPool.
     def init():
         raise ZeroDivisionError("init failed")
 
@@ -1188,21 +1168,23 @@ def test_raising_initializer_breaks_the_pool(make_pool):
             return True
         return False
 
-    wait_until(try_submit, message="BrokenThreadPool from submit")
-    with pytest.raises(BrokenThreadPool):
-        pool.schedule(-1, len, "x")
-    with pytest.raises(concurrent.futures.BrokenExecutor):
-        pool.submit(len, "x")
-    wait_until(lambda: pool.reports, message="report_error for the initializer")
-    future, exception, text, _ = pool.reports[0]
-    assert future is None
-    assert isinstance(exception, ZeroDivisionError)
-    assert "init failed" in text
-    # Every future accepted before the pool broke ends done.
+    with caplog.at_level(logging.CRITICAL, logger="concurrent.futures"):
+        wait_until(try_submit, message="BrokenThreadPool from submit")
+        with pytest.raises(BrokenThreadPool):
+            pool.schedule(-1, len, "x")
+        with pytest.raises(concurrent.futures.BrokenExecutor):
+            pool.submit(len, "x")
+        assert pool._broken == "A thread initializer failed, the thread pool is not usable anymore"
+        pool.shutdown(wait=True)
+    records = [r for r in caplog.records if r.name == "concurrent.futures"]
+    assert records and all(r.levelno == logging.CRITICAL for r in records)
+    assert records[0].getMessage() == "Exception in initializer:"
+    assert isinstance(records[0].exc_info[1], ZeroDivisionError)
+    assert "init failed" in str(records[0].exc_info[1])
+    assert pool.reports == []  # logged, not reported twice
+    assert early, "the first submit ran before the pool broke"
     for f in early:
-        wait_until(f.done, message="an early future to end")
-        assert f.cancelled() or f.result() == 1
-    pool.shutdown(wait=True)
+        assert isinstance(f.exception(timeout=LONG), BrokenThreadPool)
 
 
 @pytest.mark.timeout(30)
@@ -1213,12 +1195,9 @@ def test_thread_name_prefix_sets_the_os_thread_name(make_pool):
 
     pool = make_pool(2, thread_name_prefix="tpx")
     names = {pool.submit(comm).result(timeout=LONG) for _ in range(20)}
-    assert names and all(name.startswith("tpx") for name in names), names
-    default = make_pool(1)
-    assert default.submit(comm).result(timeout=LONG).startswith("cymade")
+    assert names and all(re.fullmatch(r"tpx_[01]", name) for name in names), names
     long_prefix = make_pool(1, thread_name_prefix="averyverylongprefix")
-    name = long_prefix.submit(comm).result(timeout=LONG)
-    assert name.startswith("averyveryl") and len(name) <= 15
+    assert long_prefix.submit(comm).result(timeout=LONG) == "averyvery_0"
 
 
 @pytest.mark.timeout(30)
@@ -1251,8 +1230,41 @@ def test_uuid_is_stable_and_distinct(make_pool):
     assert futures[0].uuid is futures[0].uuid
     with pytest.raises(AttributeError):
         futures[0].uuid = uuid.uuid4()
+
+
+@pytest.mark.timeout(30)
+def test_futures_take_attributes_like_the_stdlib(make_pool):
+    pool = make_pool(1)
+    future = pool.submit(len, "x")
     with pytest.raises(AttributeError):
-        futures[0].some_new_attribute = 1
+        future.tag
+    future.tag = {"request": 7}
+    assert future.tag == {"request": 7}
+    assert future.__dict__ == {"tag": {"request": 7}}
+    assert vars(future) is future.__dict__
+    future.__dict__["other"] = 1
+    assert future.other == 1
+    del future.tag
+    with pytest.raises(AttributeError):
+        future.tag
+    with pytest.raises(AttributeError):
+        del future.tag
+    future.done = None  # an instance attribute shadows a method, as in the stdlib
+    assert future.done is None
+    del future.done
+    assert future.result(timeout=LONG) == 1 and future.done()
+
+
+@pytest.mark.timeout(30)
+def test_future_attributes_are_collected_with_their_cycles(make_pool):
+    pool = make_pool(1)
+    future = pool.submit(len, "x")
+    future.result(timeout=LONG)
+    future.myself = future  # a cycle through the attributes
+    ref = weakref.ref(future)
+    del future
+    gc.collect()
+    assert ref() is None
 
 
 @pytest.mark.timeout(30)

@@ -1,4 +1,4 @@
-"""Helpers for test_threadpool.py: gates that block pool workers, polling, subprocesses."""
+"""Helpers for the ThreadPool tests: gates that block pool workers, a pool fixture, polling, subprocesses."""
 
 import os
 import subprocess
@@ -6,6 +6,8 @@ import sys
 import textwrap
 import threading
 import time
+
+import pytest
 
 # Every blocking wait in the helpers gives up after this long, so that a
 # broken pool fails a test instead of hanging the suite.
@@ -86,3 +88,32 @@ def popen_script(script):
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@pytest.fixture
+def make_pool():
+    """make_pool(*args, cls=ThreadPool, **kwargs): pools shut down (cancelling) at teardown.
+
+    Also gate(pool, count) for gates that are opened at teardown, so that a
+    failing test never leaves a pool blocked.
+    """
+    pools, gates = [], []
+
+    from cymade.threadpool import ThreadPool
+
+    def make(*args, cls=ThreadPool, **kwargs):
+        pool = cls(*args, **kwargs)
+        pools.append(pool)
+        return pool
+
+    def gate(pool, count=1):
+        g = Gate(pool, count)
+        gates.append(g)
+        return g
+
+    make.gate = gate
+    yield make
+    for g in gates:
+        g.open(wait=False)
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)

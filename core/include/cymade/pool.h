@@ -51,17 +51,33 @@ typedef enum cymade_strategy {
 } cymade_strategy;
 
 typedef struct cymade_pool_options {
-    size_t workers;           /* >= 1 and <= CYMADE_POOL_MAX_WORKERS */
+    size_t workers;           /* the most workers: >= 1 and <= CYMADE_POOL_MAX_WORKERS */
     cymade_strategy strategy;
     size_t ring_capacity;     /* initial cells per ring (power of two >= 2); 0: default */
+    /* false (default): every worker starts in cymade_pool_create.
+     * true: none does; a submit starts one more worker whenever fewer than
+     * `workers` have started and no idle worker is left that an earlier
+     * submit has not already counted on, as
+     * concurrent.futures.ThreadPoolExecutor does, so a large `workers` costs
+     * nothing until the load needs it. */
+    bool start_on_demand;
+    /* Optional: starts worker `worker` on a thread of the embedder's, which
+     * must call cymade_pool_run_worker(pool, worker).  Returns CYMADE_OK, or
+     * an error code if no thread could be started (the pool then carries on
+     * with the workers it has).  NULL: the engine starts a POSIX thread and
+     * joins it in cymade_pool_destroy.  Called from cymade_pool_create, or
+     * for on-demand starts from the submitting thread inside the submit
+     * call, with no engine lock held but the start lock (one start at a
+     * time; a submit that finds a start under way does not wait for it). */
+    int (*start_worker)(cymade_pool *pool, size_t worker, void *context);
     /* Optional hooks, run on each worker thread: at start; whenever it runs
      * out of work, before it spins and parks; and at exit.  The Python
-     * extension attaches the thread to the interpreter in on_start and
-     * releases the GIL in on_idle (a worker must not spin holding it). */
+     * extension releases the GIL in on_idle (a worker must not spin holding
+     * it). */
     void (*on_worker_start)(size_t worker, void *context);
     void (*on_worker_idle)(size_t worker, void *context);
     void (*on_worker_stop)(size_t worker, void *context);
-    void *hook_context;
+    void *hook_context;       /* passed to start_worker and the hooks */
 } cymade_pool_options;
 
 #define CYMADE_POOL_MAX_WORKERS 1024
@@ -70,14 +86,24 @@ typedef struct cymade_pool_options {
 /* Fills `options` with defaults for `workers` workers. */
 void cymade_pool_options_init(cymade_pool_options *options, size_t workers);
 
-/* Creates a pool and starts its workers.  CYMADE_EINVAL for a NULL argument
- * or bad option, CYMADE_ENOMEM, CYMADE_EAGAIN if a thread cannot start. */
+/* Creates a pool and, unless start_on_demand, starts its workers.
+ * CYMADE_EINVAL for a NULL argument or bad option, CYMADE_ENOMEM,
+ * CYMADE_EAGAIN (or start_worker's error) if a worker cannot start. */
 int cymade_pool_create(cymade_pool **pool, const cymade_pool_options *options);
+
+/* Runs worker `worker` on the calling thread, which a start_worker hook
+ * started for it: takes jobs until the pool is shut down and drained, then
+ * returns CYMADE_OK.  CYMADE_EINVAL if the engine did not ask for this
+ * worker or it already runs; CYMADE_EFORKED.  Once it returns the pool may
+ * already be freed. */
+int cymade_pool_run_worker(cymade_pool *pool, size_t worker);
 
 /* Queues job(arg) at normal priority.  If `future` is not NULL it receives a
  * new reference to the job's future.  CYMADE_EINVAL (NULL pool or job),
- * CYMADE_ESHUTDOWN, CYMADE_ENOMEM, CYMADE_EFORKED; on error nothing was
- * queued and *future is left untouched. */
+ * CYMADE_ESHUTDOWN, CYMADE_ENOMEM, CYMADE_EFORKED, or, in a start_on_demand
+ * pool that has no worker and cannot start one, the start error; on error
+ * nothing was queued and *future is left untouched.  Everything the caller
+ * wrote before the submit is visible to the job. */
 int cymade_pool_submit(cymade_pool *pool, cymade_job_fn job, void *arg, cymade_future **future);
 
 /* As cymade_pool_submit, at `priority` (see the classes above). */
@@ -91,9 +117,12 @@ int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future
 
 /* Stops accepting jobs.  With `cancel_pending`, every job not yet started is
  * cancelled; otherwise queued jobs still run.  With `wait`, returns after the
- * workers have finished every job that will run and exited.  Idempotent; a
- * later call may add cancel_pending or wait.  Must not be called with
- * wait=true from one of the pool's own workers (CYMADE_EINVAL). */
+ * workers have finished every job that will run and left their loops (and
+ * cancels what no worker is left to run: possible only if none could ever
+ * start).  Idempotent, and safe from any thread at once: a call never waits
+ * for another one, and wait=false never blocks on the workers.  A later call
+ * may add cancel_pending or wait.  Must not be called with wait=true from one
+ * of the pool's own workers (CYMADE_EINVAL). */
 int cymade_pool_shutdown(cymade_pool *pool, bool wait, bool cancel_pending);
 
 /* Shuts down (waiting, without cancelling) if needed, then frees the pool.
@@ -114,7 +143,8 @@ typedef struct cymade_pool_stats {
     uint64_t cancelled;
     uint64_t stolen;
     uint64_t ring_grows;
-    size_t workers;
+    size_t workers;         /* the most workers (cymade_pool_options.workers) */
+    size_t started_workers; /* workers started so far */
 } cymade_pool_stats;
 
 /* A snapshot; counters are read without stopping the pool.  `per_worker`

@@ -27,6 +27,10 @@
 
 enum future_status { STATUS_RETURNED = 0, STATUS_RAISED = 1 };
 
+/* Indexes into threadpool_state.future_states: the cymade_future_state
+ * values, then the cancelled-but-not-yet-notified state. */
+enum { STATE_NAME_RUNNING = CYMADE_FUTURE_RUNNING, STATE_NAME_CANCELLED = 4 };
+
 static future_object *from_core(cymade_future *core) {
     return (future_object *)((char *)core - offsetof(future_object, core));
 }
@@ -113,9 +117,16 @@ int future_object_run_job(void *arg, void **result) {
     worker_gil_hold();
     PyObject *fn = self->fn, *args = self->args, *kwargs = self->kwargs;
     self->fn = self->args = self->kwargs = NULL;
-    PyObject *outcome = kwargs == NULL
-                            ? PyObject_Vectorcall(fn, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), NULL)
-                            : PyObject_Call(fn, args, kwargs);
+    PyObject *outcome;
+    if (worker_pool_is_broken()) {
+        /* As ThreadPoolExecutor fails what is queued when an initializer fails. */
+        PyErr_SetString(state_of(self)->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
+        outcome = NULL;
+    } else if (kwargs == NULL) {
+        outcome = PyObject_Vectorcall(fn, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), NULL);
+    } else {
+        outcome = PyObject_Call(fn, args, kwargs);
+    }
     int status = STATUS_RETURNED;
     if (outcome == NULL) {
         outcome = compat_fetch_exception();
@@ -128,14 +139,20 @@ int future_object_run_job(void *arg, void **result) {
     return status;
 }
 
-/* Tells each concurrent.futures waiter (wait(), as_completed()) about the
- * final state, the way concurrent.futures.Future does, under _condition. */
-static void notify_waiters(future_object *self) {
-    PyObject *condition = Py_NewRef(self->condition);
+/* The final state is what _state shows from now on (see future_get_state_name). */
+static void publish_final_state(future_object *self) {
+    /* release: pairs with future_get_state_name's acquire. */
+    cymade_atomic_u64_store(&self->final_published, 1, memory_order_release);
+}
+
+/* Publishes the final state and tells each concurrent.futures waiter
+ * (wait(), as_completed()) about it in one step under `condition`, the way
+ * concurrent.futures.Future does. */
+static void notify_waiters(future_object *self, PyObject *condition) {
     PyObject *entered = PyObject_CallMethod(condition, "acquire", NULL);
+    publish_final_state(self); /* even if acquiring failed: _state must not stay behind */
     if (entered == NULL) {
         PyErr_WriteUnraisable((PyObject *)self);
-        Py_DECREF(condition);
         return;
     }
     Py_DECREF(entered);
@@ -158,7 +175,6 @@ static void notify_waiters(future_object *self) {
     }
     Py_XDECREF(notified);
     Py_XDECREF(left);
-    Py_DECREF(condition);
 }
 
 static void run_done_callback(future_object *self, PyObject *callback) {
@@ -175,14 +191,19 @@ static void future_final_fn(cymade_future *core) {
     Py_INCREF(self);
     PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
     PyObject *callbacks;
-    bool has_condition;
+    PyObject *condition;
     COMPAT_BEGIN_CRITICAL_SECTION(self);
     callbacks = self->callbacks;
     self->callbacks = NULL;
-    has_condition = self->condition != NULL;
+    condition = Py_XNewRef(self->condition);
+    if (condition == NULL) {
+        /* In the section that creates the condition: no waiter exists. */
+        publish_final_state(self);
+    }
     COMPAT_END_CRITICAL_SECTION();
-    if (has_condition) {
-        notify_waiters(self);
+    if (condition != NULL) {
+        notify_waiters(self, condition);
+        Py_DECREF(condition);
     }
     for (Py_ssize_t i = 0; callbacks != NULL && i < PyList_GET_SIZE(callbacks); i++) {
         run_done_callback(self, PyList_GET_ITEM(callbacks, i));
@@ -221,6 +242,7 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
     self->waiters = NULL;
     lazy_object_init(&self->uuid);
     cymade_atomic_u64_init(&self->outcome_retrieved, 0);
+    cymade_atomic_u64_init(&self->final_published, 0);
     cymade_future_init(&self->core, future_object_run_job, self, future_free_fn);
     self->core.final_fn = future_final_fn;
 
@@ -260,6 +282,10 @@ static int future_traverse(future_object *self, visitproc visit, void *arg) {
     Py_VISIT(self->callbacks);
     Py_VISIT(self->condition);
     Py_VISIT(self->waiters);
+    int rc = compat_pyclass_visit_dict((PyObject *)self, visit, arg);
+    if (rc != 0) {
+        return rc;
+    }
     LAZY_OBJECT_VISIT(&self->uuid);
     return 0;
 }
@@ -273,15 +299,18 @@ static int future_clear(future_object *self) {
     Py_CLEAR(self->callbacks);
     Py_CLEAR(self->condition);
     Py_CLEAR(self->waiters);
+    compat_pyclass_clear_dict((PyObject *)self);
     lazy_object_clear(&self->uuid);
     return 0;
 }
 
 /* PEP 442 finalizer: an exception nobody retrieved is reported, as asyncio
- * does, since the job's failure would otherwise vanish silently. */
+ * does, since the job's failure would otherwise vanish silently.  Not once
+ * the interpreter is finalizing: reporting needs modules (traceback, the
+ * pool's report_error) that may be gone, and would only add noise at exit. */
 static void future_finalize(future_object *self) {
     /* relaxed: a flag; the outcome itself is published by the final state. */
-    if (cymade_atomic_u64_load(&self->outcome_retrieved, memory_order_relaxed) ||
+    if (cymade_atomic_u64_load(&self->outcome_retrieved, memory_order_relaxed) || compat_is_finalizing() ||
         self->core.status != STATUS_RAISED || self->outcome == NULL ||
         cymade_future_get_state(&self->core) != CYMADE_FUTURE_DONE) {
         return;
@@ -306,16 +335,6 @@ static void future_dealloc(future_object *self) {
     future_clear(self);
     type->tp_free((PyObject *)self);
     Py_DECREF(type);
-}
-
-/* Attributes cannot be added: the inherited instance dict stays empty, so
- * the GC never has to look into it. */
-static int future_setattro(PyObject *self, PyObject *name, PyObject *value) {
-    if (_PyType_Lookup(Py_TYPE(self), name) != NULL) {
-        return PyObject_GenericSetAttr(self, name, value);
-    }
-    PyErr_Format(PyExc_AttributeError, "'%.100s' object has no attribute '%U'", Py_TYPE(self)->tp_name, name);
-    return -1;
 }
 
 /* ---------------------------------------------------------------------------
@@ -525,10 +544,20 @@ static PyObject *future_await(future_object *self) {
  * Attributes used by concurrent.futures.wait() and as_completed()
  * ------------------------------------------------------------------------- */
 
+/* concurrent.futures changes _state and notifies the waiters in one step,
+ * under _condition, and wait() and as_completed() read _state under it
+ * too: a future counted as finished there must never notify them again.
+ * So _state shows the final state only once it is published, in the same
+ * step as that notification (future_final_fn); until then a finished job
+ * still shows RUNNING, and a cancelled one CANCELLED, as in the stdlib. */
 static PyObject *future_get_state_name(future_object *self, void *Py_UNUSED(closure)) {
-    /* PENDING, RUNNING, FINISHED, CANCELLED_AND_NOTIFIED: a cancelled
-     * future has already notified its waiters (future_final_fn). */
-    return Py_NewRef(PyTuple_GET_ITEM(state_of(self)->future_states, cymade_future_get_state(&self->core)));
+    cymade_future_state state = cymade_future_get_state(&self->core);
+    int name = (int)state;
+    /* acquire: pairs with publish_final_state's release. */
+    if (state >= CYMADE_FUTURE_DONE && cymade_atomic_u64_load(&self->final_published, memory_order_acquire) == 0) {
+        name = state == CYMADE_FUTURE_DONE ? STATE_NAME_RUNNING : STATE_NAME_CANCELLED;
+    }
+    return Py_NewRef(PyTuple_GET_ITEM(state_of(self)->future_states, name));
 }
 
 static PyObject *future_get_condition(future_object *self, void *Py_UNUSED(closure)) {
@@ -612,7 +641,6 @@ static PyType_Slot future_slots[] = {
     {Py_tp_traverse, future_traverse},
     {Py_tp_clear, future_clear},
     {Py_tp_repr, future_repr},
-    {Py_tp_setattro, future_setattro},
     {Py_tp_methods, future_methods},
     {Py_tp_getset, future_getset},
     {Py_tp_members, future_members},
@@ -634,10 +662,12 @@ int future_type_init(PyObject *module, threadpool_state *state) {
     }
     PyObject *base = PyObject_GetAttrString(base_module, "Future");
     state->cancelled_error = PyObject_GetAttrString(base_module, "CancelledError");
-    state->future_states = Py_BuildValue("(NNNN)", PyObject_GetAttrString(base_module, "PENDING"),
+    /* In the order of cymade_future_state, then STATE_NAME_CANCELLED. */
+    state->future_states = Py_BuildValue("(NNNNN)", PyObject_GetAttrString(base_module, "PENDING"),
                                          PyObject_GetAttrString(base_module, "RUNNING"),
                                          PyObject_GetAttrString(base_module, "FINISHED"),
-                                         PyObject_GetAttrString(base_module, "CANCELLED_AND_NOTIFIED"));
+                                         PyObject_GetAttrString(base_module, "CANCELLED_AND_NOTIFIED"),
+                                         PyObject_GetAttrString(base_module, "CANCELLED"));
     Py_DECREF(base_module);
     if (base == NULL || state->cancelled_error == NULL || state->future_states == NULL) {
         Py_XDECREF(base);
@@ -654,6 +684,10 @@ int future_type_init(PyObject *module, threadpool_state *state) {
     state->future_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &future_spec, base);
     Py_DECREF(base);
     if (state->future_type == NULL) {
+        return -1;
+    }
+    if (!compat_pyclass_dict_is_a_pointer(state->future_type)) {
+        PyErr_SetString(PyExc_ImportError, "cymade: unsupported concurrent.futures.Future instance dict");
         return -1;
     }
     PyObject *threading = PyImport_ImportModule("threading");

@@ -12,9 +12,12 @@
  *     the worker that runs the job; outcome is written by that worker
  *     before completion, which publishes it (release) to every thread that
  *     sees the final state (acquire);
- *   - callbacks, condition and waiters change inside the object's critical
- *     section (compat.h);
- *   - uuid is a lazy_object; outcome_retrieved is an atomic flag;
+ *   - callbacks, condition and waiters are created inside the object's
+ *     critical section (compat.h); attributes users add live in the
+ *     instance __dict__ inherited from concurrent.futures.Future, which
+ *     CPython protects itself;
+ *   - uuid is a lazy_object; outcome_retrieved and final_published are
+ *     atomic flags;
  *   - pool_ref is immutable after creation.
  */
 #ifndef CYMADE_PY_FUTURE_H
@@ -42,6 +45,7 @@ typedef struct future_object {
     PyObject *waiters;       /* list, created on demand */
     lazy_object uuid;        /* created on demand */
     cymade_atomic_u64 outcome_retrieved; /* 1 once result()/exception() returned it */
+    cymade_atomic_u64 final_published;   /* 1 once _state shows the final state (future.c) */
 } future_object;
 
 /* A new pending future for fn(*args, **kwargs) (vectorcall convention);

@@ -1,16 +1,20 @@
 /*
  * pool.c - cymade._threadpool.ThreadPool: the C base class of
- * cymade.threadpool.ThreadPool (which adds map(), the context manager and
- * the default report_error in Python).
+ * cymade.threadpool.ThreadPool (which adds map(), the context manager, the
+ * stdlib's defaults and the default report_error in Python).
  *
- * Workers are the engine's C threads.  Each attaches to the interpreter once
- * (worker_gil.h), runs the initializer, and then runs jobs holding the GIL
- * across consecutive jobs; the engine's idle hook lets it go.
+ * Workers are threading.Thread objects, started on demand by the engine
+ * (its start_worker hook), so Python sees ordinary threads: names, trace and
+ * profile hooks, threading.enumerate().  Each thread's run() enters the
+ * engine's worker loop (_run_worker below), holding the GIL across
+ * consecutive jobs and letting it go when idle (worker_gil.h).
  *
- * The hook context is a separately allocated pool_hooks, not the Python
- * object, because a pool may be deallocated by one of its own workers (a job
- * held the last reference): the pool then stops accepting work and leaves
- * its workers, which still read the hooks, to drain and exit on their own.
+ * Lifetime.  The engine pool, and what its workers read, live in a
+ * separately allocated, reference-counted pool_shared: one reference for the
+ * ThreadPool object, one for each worker thread.  Dropping the ThreadPool
+ * therefore never waits: it shuts the engine down without waiting, the
+ * workers finish the queue on their own, and the last one out frees it all,
+ * as concurrent.futures' workers do.
  */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "future.h" /* first: Python.h */
@@ -22,19 +26,21 @@
 #include "module_state.h"
 #include "worker_gil.h"
 
-/* Thread safety: the fields are written before the workers start and
- * immutable after, except `broken` (an atomic) and the initializer and
- * initargs, which only the GC clears (pool_clear), with the world stopped
- * or the GIL held. */
-typedef struct pool_hooks {
-    PyInterpreterState *interpreter;
-    PyObject *initializer; /* strong; NULL for none */
-    PyObject *initargs;    /* strong tuple */
-    PyObject *pool_ref;    /* strong weakref to the ThreadPool, for report_error */
-    char name_prefix[16];  /* Linux thread names hold 15 bytes */
+/* Thread safety: the fields are written before the first worker starts and
+ * immutable after, except `references` and `broken` (atomics), `threads`
+ * (a set, itself thread-safe) and the initializer and initargs, which only
+ * the GC clears (pool_clear), with the world stopped or the GIL held. */
+typedef struct pool_shared {
+    cymade_atomic_u64 references; /* the ThreadPool's and one per worker thread */
     cymade_pool *pool;
+    threadpool_state *state;
+    PyObject *initializer;  /* strong; NULL for none */
+    PyObject *initargs;     /* strong tuple */
+    PyObject *name_prefix;  /* str: workers are named prefix_N */
+    PyObject *threads;      /* set of the worker threading.Thread objects */
+    PyObject *run_worker;   /* the threads' target: _run_worker bound to the module */
     cymade_atomic_u64 broken; /* an initializer raised */
-} pool_hooks;
+} pool_shared;
 
 /* Thread safety: every field is set once, by __init__ inside the object's
  * critical section (so racing __init__ calls cannot both initialise), and
@@ -42,9 +48,9 @@ typedef struct pool_hooks {
 typedef struct pool_object {
     PyObject_HEAD
     PyObject *weakreflist;
-    cymade_pool *pool;
-    pool_hooks *hooks;
+    pool_shared *shared;
     threadpool_state *state;
+    PyObject *pool_ref; /* weakref to self, for futures' report_error */
     Py_ssize_t max_workers;
 } pool_object;
 
@@ -62,34 +68,81 @@ static PyObject *raise_engine_error(int error) {
 }
 
 /* ---------------------------------------------------------------------------
- * Worker hooks (engine threads)
+ * The shared part and its references
  * ------------------------------------------------------------------------- */
 
-static void on_worker_start(size_t index, void *context) {
-    pool_hooks *hooks = context;
-    char name[16];
-    snprintf(name, sizeof name, "%.10s%zu", hooks->name_prefix[0] ? hooks->name_prefix : "cymade-", index);
-    pthread_setname_np(pthread_self(), name);
-    worker_gil_attach(hooks->interpreter);
-    worker_gil_hold(); /* the GC may clear the initializer (pool_clear) */
-    if (hooks->initializer == NULL) {
-        worker_gil_release();
+static void shared_retain(pool_shared *shared) {
+    /* relaxed: a new reference is taken from an existing one. */
+    cymade_atomic_u64_fetch_add(&shared->references, 1, memory_order_relaxed);
+}
+
+/* Drops a reference; the last one shuts the engine down (every worker has
+ * left it by then) and frees everything.  GIL held. */
+static void shared_release(pool_shared *shared) {
+    /* acq_rel: the last releaser sees every other holder's writes. */
+    if (cymade_atomic_u64_fetch_sub(&shared->references, 1, memory_order_acq_rel) != 1) {
         return;
     }
-    PyObject *returned = PyObject_Call(hooks->initializer, hooks->initargs, NULL);
-    if (returned == NULL) {
-        /* Like ThreadPoolExecutor: a failed initializer breaks the pool.
-         * Jobs not yet started are cancelled; later submits raise
-         * BrokenThreadPool.  wait=false: a worker cannot wait for itself. */
-        report_unhandled_error(hooks->pool_ref, NULL);
-        /* release: submitters that see broken also see the report. */
-        cymade_atomic_u64_store(&hooks->broken, 1, memory_order_release);
-        worker_gil_release();
-        cymade_pool_shutdown(hooks->pool, false, true);
-        return;
+    if (shared->pool != NULL) {
+        Py_BEGIN_ALLOW_THREADS
+        /* CYMADE_EFORKED: the pool's threads died with a fork; its memory
+         * stays (it may hold locks taken by those threads). */
+        cymade_pool_destroy(shared->pool);
+        Py_END_ALLOW_THREADS
     }
-    Py_DECREF(returned);
-    worker_gil_release();
+    Py_XDECREF(shared->initializer);
+    Py_XDECREF(shared->initargs);
+    Py_XDECREF(shared->name_prefix);
+    Py_XDECREF(shared->threads);
+    Py_XDECREF(shared->run_worker);
+    PyMem_RawFree(shared);
+}
+
+static void shared_capsule_release(PyObject *capsule) {
+    shared_release(PyCapsule_GetPointer(capsule, "cymade.pool_shared"));
+}
+
+/* ---------------------------------------------------------------------------
+ * Worker threads
+ * ------------------------------------------------------------------------- */
+
+/* The engine's start_worker hook: a threading.Thread named prefix_N whose
+ * run() calls _run_worker(shared, N).  Runs inside a submit, GIL held.
+ * The Python exception stays set only when the engine will fail the submit
+ * (no worker at all); a later worker that cannot start is not an error, the
+ * pool carries on with the ones it has. */
+static int start_worker_thread(cymade_pool *pool, size_t index, void *context) {
+    (void)pool;
+    pool_shared *shared = context;
+    PyObject *thread = NULL;
+    PyObject *capsule = PyCapsule_New(shared, "cymade.pool_shared", shared_capsule_release);
+    if (capsule != NULL) {
+        shared_retain(shared); /* the capsule's, dropped when the thread lets go of its target */
+        PyObject *name = PyUnicode_FromFormat("%U_%zu", shared->name_prefix, index);
+        PyObject *args = name ? Py_BuildValue("(On)", capsule, (Py_ssize_t)index) : NULL;
+        PyObject *kwargs = args ? Py_BuildValue("{sOsOsO}", "name", name, "target", shared->run_worker, "args", args)
+                                : NULL;
+        PyObject *no_args = PyTuple_New(0);
+        thread = kwargs && no_args ? PyObject_Call(shared->state->thread_class, no_args, kwargs) : NULL;
+        Py_XDECREF(no_args);
+        Py_XDECREF(kwargs);
+        Py_XDECREF(args);
+        Py_XDECREF(name);
+        Py_DECREF(capsule);
+    }
+    if (thread != NULL && PySet_Add(shared->threads, thread) == 0) {
+        PyObject *started = PyObject_CallMethod(thread, "start", NULL);
+        if (started == NULL) {
+            PySet_Discard(shared->threads, thread);
+        }
+        Py_XDECREF(started);
+    }
+    bool ok = thread != NULL && !PyErr_Occurred();
+    Py_XDECREF(thread);
+    if (!ok && index > 0) {
+        PyErr_Clear();
+    }
+    return ok ? CYMADE_OK : CYMADE_EAGAIN;
 }
 
 static void on_worker_idle(size_t index, void *context) {
@@ -98,18 +151,95 @@ static void on_worker_idle(size_t index, void *context) {
     worker_gil_release();
 }
 
-static void on_worker_stop(size_t index, void *context) {
-    (void)index;
-    (void)context;
-    worker_gil_detach();
+/* Logs a failed initializer the way concurrent.futures does: CRITICAL on
+ * the "concurrent.futures" logger.  Consumes the current exception. */
+static void log_initializer_failure(void) {
+    PyObject *exception = compat_fetch_exception();
+    PyObject *logging = PyImport_ImportModule("logging");
+    PyObject *logger = logging ? PyObject_CallMethod(logging, "getLogger", "s", "concurrent.futures") : NULL;
+    PyObject *message = PyUnicode_FromString("Exception in initializer:");
+    PyObject *kwargs = Py_BuildValue("{sO}", "exc_info", exception);
+    PyObject *critical = logger ? PyObject_GetAttrString(logger, "critical") : NULL;
+    PyObject *logged = NULL;
+    if (critical != NULL && message != NULL && kwargs != NULL) {
+        PyObject *args = PyTuple_Pack(1, message);
+        logged = args ? PyObject_Call(critical, args, kwargs) : NULL;
+        Py_XDECREF(args);
+    }
+    if (logged == NULL) {
+        PyErr_WriteUnraisable(exception);
+    }
+    Py_XDECREF(logged);
+    Py_XDECREF(critical);
+    Py_XDECREF(kwargs);
+    Py_XDECREF(message);
+    Py_XDECREF(logger);
+    Py_XDECREF(logging);
+    Py_XDECREF(exception);
 }
 
-static void free_hooks(pool_hooks *hooks) {
-    Py_XDECREF(hooks->initializer);
-    Py_XDECREF(hooks->initargs);
-    Py_XDECREF(hooks->pool_ref);
-    PyMem_RawFree(hooks);
+/* The initializer raised: like ThreadPoolExecutor, the pool is broken.
+ * Later submits raise BrokenThreadPool, and every job not yet started fails
+ * with it (future_object_run_job), run by the workers draining the queue. */
+static void break_pool(pool_shared *shared) {
+    log_initializer_failure();
+    /* release: pairs with the submit path's and the job runner's acquire. */
+    cymade_atomic_u64_store(&shared->broken, 1, memory_order_release);
+    Py_BEGIN_ALLOW_THREADS
+    cymade_pool_shutdown(shared->pool, false, false);
+    Py_END_ALLOW_THREADS
 }
+
+/* Names the OS thread after the Python one, cut to Linux's 15 bytes, for
+ * tools outside Python (top -H, gdb, perf). */
+static void name_os_thread(pool_shared *shared, Py_ssize_t index) {
+    const char *prefix = PyUnicode_AsUTF8(shared->name_prefix);
+    if (prefix == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    char name[16]; /* the prefix cut to 9 bytes, _, and the index (< CYMADE_POOL_MAX_WORKERS) */
+    snprintf(name, sizeof name, "%.9s_%d", prefix, (int)(index % 10000));
+    pthread_setname_np(pthread_self(), name);
+}
+
+/* _run_worker(shared, index): the run() of worker thread `index`: runs the
+ * initializer, then the engine's worker loop until the pool is shut down
+ * and drained. */
+static PyObject *run_worker(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    pool_shared *shared = nargs == 2 ? PyCapsule_GetPointer(args[0], "cymade.pool_shared") : NULL;
+    Py_ssize_t index = shared ? PyLong_AsSsize_t(args[1]) : -1;
+    if (index < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "_run_worker(shared, index) is started by ThreadPool only");
+        }
+        return NULL;
+    }
+    name_os_thread(shared, index);
+    worker_gil_enter(&shared->broken);
+    /* Strong references: the GC may clear the shared ones (pool_clear). */
+    PyObject *initializer = Py_XNewRef(shared->initializer);
+    PyObject *initargs = Py_XNewRef(shared->initargs);
+    if (initializer != NULL && initargs != NULL) {
+        PyObject *returned = PyObject_Call(initializer, initargs, NULL);
+        if (returned == NULL) {
+            break_pool(shared);
+        }
+        Py_XDECREF(returned);
+    }
+    Py_XDECREF(initializer);
+    Py_XDECREF(initargs);
+    int rc = cymade_pool_run_worker(shared->pool, (size_t)index);
+    worker_gil_leave();
+    if (rc != CYMADE_OK && rc != CYMADE_EFORKED) {
+        return PyErr_Format(PyExc_RuntimeError, "_run_worker: %s", cymade_strerror(rc));
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef run_worker_def = {"_run_worker", (PyCFunction)(void (*)(void))run_worker, METH_FASTCALL,
+                                     "The run() of a ThreadPool worker thread."};
 
 /* ---------------------------------------------------------------------------
  * Construction and destruction
@@ -117,84 +247,82 @@ static void free_hooks(pool_hooks *hooks) {
 
 static int pool_init_once(pool_object *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"max_workers", "thread_name_prefix", "initializer", "initargs", NULL};
-    PyObject *max_workers = Py_None, *initializer = Py_None, *initargs = NULL;
-    const char *prefix = "";
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O$sOO!:ThreadPool", keywords, &max_workers, &prefix,
+    PyObject *max_workers, *prefix, *initializer = Py_None, *initargs = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OU|$OO!:ThreadPool", keywords, &max_workers, &prefix,
                                      &initializer, &PyTuple_Type, &initargs)) {
         return -1;
     }
-    if (self->pool != NULL) {
+    if (self->shared != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "ThreadPool.__init__() called twice");
         return -1;
     }
-    Py_ssize_t workers;
-    if (max_workers == Py_None) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        workers = cpus > 0 ? cpus : 1;
-    } else {
-        if (!PyLong_Check(max_workers)) {
-            PyErr_Format(PyExc_TypeError, "max_workers must be an int or None, not %.100s", Py_TYPE(max_workers)->tp_name);
-            return -1;
-        }
-        int overflow;
-        long long requested = PyLong_AsLongLongAndOverflow(max_workers, &overflow);
-        if (requested == -1 && PyErr_Occurred()) {
-            return -1;
-        }
-        /* Out of range either way: report it against the nearer bound. */
-        workers = overflow > 0 ? PY_SSIZE_T_MAX : overflow < 0 ? 0 : (Py_ssize_t)requested;
-        if (workers < 1) {
-            PyErr_SetString(PyExc_ValueError, "max_workers must be greater than 0");
-            return -1;
-        }
-        if (workers > CYMADE_POOL_MAX_WORKERS) {
-            PyErr_Format(PyExc_ValueError, "max_workers must be at most %d", CYMADE_POOL_MAX_WORKERS);
-            return -1;
-        }
+    if (!PyLong_Check(max_workers)) {
+        PyErr_Format(PyExc_TypeError, "max_workers must be an int or None, not %.100s", Py_TYPE(max_workers)->tp_name);
+        return -1;
+    }
+    int overflow;
+    long long requested = PyLong_AsLongLongAndOverflow(max_workers, &overflow);
+    if (requested == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    /* Out of range either way: report it against the nearer bound. */
+    Py_ssize_t workers = overflow > 0 ? PY_SSIZE_T_MAX : overflow < 0 ? 0 : (Py_ssize_t)requested;
+    if (workers < 1) {
+        PyErr_SetString(PyExc_ValueError, "max_workers must be greater than 0");
+        return -1;
+    }
+    if (workers > CYMADE_POOL_MAX_WORKERS) {
+        PyErr_Format(PyExc_ValueError, "max_workers must be at most %d", CYMADE_POOL_MAX_WORKERS);
+        return -1;
     }
     if (initializer != Py_None && !PyCallable_Check(initializer)) {
         PyErr_SetString(PyExc_TypeError, "initializer must be a callable");
         return -1;
     }
-    pool_hooks *hooks = PyMem_RawCalloc(1, sizeof *hooks);
-    if (hooks == NULL) {
+    threadpool_state *state = threadpool_state_from_type(Py_TYPE(self));
+    if (state == NULL) {
+        return -1;
+    }
+    pool_shared *shared = PyMem_RawCalloc(1, sizeof *shared);
+    if (shared == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    hooks->interpreter = PyInterpreterState_Get();
-    hooks->initializer = initializer == Py_None ? NULL : Py_NewRef(initializer);
-    hooks->initargs = initargs ? Py_NewRef(initargs) : PyTuple_New(0);
-    hooks->pool_ref = PyWeakref_NewRef((PyObject *)self, NULL);
-    snprintf(hooks->name_prefix, sizeof hooks->name_prefix, "%s", prefix);
-    cymade_atomic_u64_init(&hooks->broken, 0);
-    if (hooks->initargs == NULL || hooks->pool_ref == NULL) {
-        free_hooks(hooks);
+    cymade_atomic_u64_init(&shared->references, 1);
+    cymade_atomic_u64_init(&shared->broken, 0);
+    shared->state = state;
+    shared->initializer = initializer == Py_None ? NULL : Py_NewRef(initializer);
+    shared->initargs = initargs ? Py_NewRef(initargs) : PyTuple_New(0);
+    shared->name_prefix = Py_NewRef(prefix);
+    shared->threads = PySet_New(NULL);
+    shared->run_worker = Py_NewRef(state->run_worker);
+    if (shared->initargs == NULL || shared->threads == NULL) {
+        shared_release(shared);
         return -1;
     }
 
     cymade_pool_options options;
     cymade_pool_options_init(&options, (size_t)workers);
-    options.on_worker_start = on_worker_start;
+    options.start_on_demand = true;
+    options.start_worker = start_worker_thread;
     options.on_worker_idle = on_worker_idle;
-    options.on_worker_stop = on_worker_stop;
-    options.hook_context = hooks;
-    cymade_pool *pool = NULL;
-    int rc;
-    /* Workers may run the initializer (which needs the GIL) right away;
-     * hooks->pool is set before any of them can read it: they only do so
-     * after an initializer failure, under the GIL we hold until then. */
-    rc = cymade_pool_create(&pool, &options);
+    options.hook_context = shared;
+    int rc = cymade_pool_create(&shared->pool, &options);
     if (rc != CYMADE_OK) {
-        free_hooks(hooks);
+        shared_release(shared);
         raise_engine_error(rc);
         return -1;
     }
-    hooks->pool = pool;
-    self->pool = pool;
-    self->hooks = hooks;
+    self->pool_ref = PyWeakref_NewRef((PyObject *)self, NULL);
+    if (self->pool_ref == NULL) {
+        cymade_pool_shutdown(shared->pool, false, false);
+        shared_release(shared);
+        return -1;
+    }
+    self->shared = shared;
     self->max_workers = workers;
-    self->state = threadpool_state_from_type(Py_TYPE(self));
-    return self->state ? 0 : -1;
+    self->state = state;
+    return 0;
 }
 
 static int pool_init(pool_object *self, PyObject *args, PyObject *kwargs) {
@@ -209,50 +337,43 @@ static int pool_init(pool_object *self, PyObject *args, PyObject *kwargs) {
  * workers need it to finish their jobs. */
 static int shutdown_engine(pool_object *self, bool wait, bool cancel_pending) {
     int rc;
-    Py_BEGIN_ALLOW_THREADS rc = cymade_pool_shutdown(self->pool, wait, cancel_pending);
-    Py_END_ALLOW_THREADS return rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = cymade_pool_shutdown(self->shared->pool, wait, cancel_pending);
+    Py_END_ALLOW_THREADS
+    return rc;
 }
 
+/* Never waits (a job may be waiting for its caller): the workers finish
+ * the queue on their own, and the last one frees the engine. */
 static void pool_dealloc(pool_object *self) {
     PyTypeObject *type = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
     if (self->weakreflist != NULL) {
         PyObject_ClearWeakRefs((PyObject *)self);
     }
-    if (self->pool != NULL) {
-        if (cymade_pool_current_worker(self->pool) >= 0) {
-            /* A job dropped the last reference: we cannot join ourselves.
-             * Stop accepting work; the workers drain the queue and exit,
-             * and the engine pool and hooks stay allocated for them. */
-            cymade_pool_shutdown(self->pool, false, false);
-        } else {
-            int rc;
-            Py_BEGIN_ALLOW_THREADS rc = cymade_pool_destroy(self->pool);
-            Py_END_ALLOW_THREADS if (rc == CYMADE_OK) {
-                free_hooks(self->hooks);
-            }
-            /* CYMADE_EFORKED: the pool's threads died with the fork; its
-             * memory stays (it may hold locks taken by those threads). */
-        }
+    if (self->shared != NULL) {
+        shutdown_engine(self, false, false);
+        shared_release(self->shared);
     }
+    Py_XDECREF(self->pool_ref);
     type->tp_free((PyObject *)self);
     Py_DECREF(type);
 }
 
 static int pool_traverse(pool_object *self, visitproc visit, void *arg) {
     Py_VISIT(Py_TYPE(self));
-    if (self->hooks != NULL) {
-        Py_VISIT(self->hooks->initializer);
-        Py_VISIT(self->hooks->initargs);
+    if (self->shared != NULL) {
+        Py_VISIT(self->shared->initializer);
+        Py_VISIT(self->shared->initargs);
     }
     return 0;
 }
 
 /* Breaks cycles through the initializer (e.g. a closure over the pool). */
 static int pool_clear(pool_object *self) {
-    if (self->hooks != NULL) {
-        Py_CLEAR(self->hooks->initializer);
-        Py_CLEAR(self->hooks->initargs);
+    if (self->shared != NULL) {
+        Py_CLEAR(self->shared->initializer);
+        Py_CLEAR(self->shared->initargs);
     }
     return 0;
 }
@@ -266,30 +387,31 @@ static PyObject *submit_job(pool_object *self, int64_t priority, PyObject *const
     if (nargs < 1) {
         return PyErr_Format(PyExc_TypeError, "%s() missing the callable to run", method);
     }
-    if (self->pool == NULL) {
+    if (self->shared == NULL) {
         return PyErr_Format(PyExc_RuntimeError, "ThreadPool.__init__() was not called");
     }
     PyObject *fn = args[0];
     if (!PyCallable_Check(fn)) {
         return PyErr_Format(PyExc_TypeError, "%s() needs a callable, not %.100s", method, Py_TYPE(fn)->tp_name);
     }
-    /* acquire: pairs with the failing initializer's release. */
-    if (cymade_atomic_u64_load(&self->hooks->broken, memory_order_acquire)) {
-        PyErr_SetString(self->state->broken_pool_error,
-                        "a thread initializer failed, the ThreadPool is not usable anymore");
+    /* acquire: pairs with break_pool's release. */
+    if (cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
+        PyErr_SetString(self->state->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
         return NULL;
     }
-    future_object *future = future_object_create(self->state, self->hooks->pool_ref, fn, args + 1, nargs - 1, kwnames);
+    future_object *future = future_object_create(self->state, self->pool_ref, fn, args + 1, nargs - 1, kwnames);
     if (future == NULL) {
         return NULL;
     }
     /* On success the pool takes the engine reference; on failure dropping
-     * it releases the future's engine-side Python reference. */
-    int rc = cymade_pool_submit_future(self->pool, priority, &future->core);
+     * it releases the future's engine-side Python reference.  A failed
+     * submit may have failed to start a worker thread: then its Python
+     * exception is the clearer one. */
+    int rc = cymade_pool_submit_future(self->shared->pool, priority, &future->core);
     if (rc != CYMADE_OK) {
         cymade_future_release(&future->core);
         Py_DECREF(future);
-        return raise_engine_error(rc);
+        return PyErr_Occurred() ? NULL : raise_engine_error(rc);
     }
     return (PyObject *)future;
 }
@@ -318,13 +440,34 @@ static PyObject *pool_schedule(pool_object *self, PyObject *const *args, Py_ssiz
     return submit_job(self, priority, args + 1, nargs - 1, kwnames, "schedule");
 }
 
+/* Joins every worker thread but the calling one, so that once shutdown
+ * returns threading no longer lists them, as with ThreadPoolExecutor. */
+static int join_worker_threads(pool_object *self) {
+    PyObject *threads = PySequence_List(self->shared->threads);
+    if (threads == NULL) {
+        return -1;
+    }
+    int rc = 0;
+    for (Py_ssize_t i = 0; rc == 0 && i < PyList_GET_SIZE(threads); i++) {
+        PyObject *thread = PyList_GET_ITEM(threads, i);
+        PyObject *current = PyObject_CallNoArgs(self->state->current_thread);
+        PyObject *joined = current == NULL ? NULL : current == thread ? Py_NewRef(Py_None)
+                                                                     : PyObject_CallMethod(thread, "join", NULL);
+        rc = joined ? 0 : -1;
+        Py_XDECREF(joined);
+        Py_XDECREF(current);
+    }
+    Py_DECREF(threads);
+    return rc;
+}
+
 static PyObject *pool_shutdown(pool_object *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"wait", "cancel_futures", NULL};
     int wait = 1, cancel_futures = 0;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|p$p:shutdown", keywords, &wait, &cancel_futures)) {
         return NULL;
     }
-    if (self->pool == NULL) {
+    if (self->shared == NULL) {
         Py_RETURN_NONE;
     }
     int rc = shutdown_engine(self, wait, cancel_futures);
@@ -336,26 +479,46 @@ static PyObject *pool_shutdown(pool_object *self, PyObject *args, PyObject *kwar
     if (rc != CYMADE_OK && rc != CYMADE_EFORKED) {
         return raise_engine_error(rc);
     }
+    if (wait && join_worker_threads(self) < 0) {
+        return NULL;
+    }
     Py_RETURN_NONE;
 }
 
 static PyObject *pool_stats(pool_object *self, PyObject *Py_UNUSED(ignored)) {
-    if (self->pool == NULL) {
+    if (self->shared == NULL) {
         return PyErr_Format(PyExc_RuntimeError, "ThreadPool.__init__() was not called");
     }
     cymade_pool_stats stats;
-    int rc = cymade_pool_get_stats(self->pool, &stats, NULL);
+    int rc = cymade_pool_get_stats(self->shared->pool, &stats, NULL);
     if (rc != CYMADE_OK) {
         return raise_engine_error(rc);
     }
-    return Py_BuildValue("{sKsKsKsKsKsKsn}", "queued", (unsigned long long)stats.queued, "running",
+    return Py_BuildValue("{sKsKsKsKsKsKsnsn}", "queued", (unsigned long long)stats.queued, "running",
                          (unsigned long long)stats.running, "completed", (unsigned long long)stats.completed,
                          "cancelled", (unsigned long long)stats.cancelled, "stolen", (unsigned long long)stats.stolen,
-                         "ring_grows", (unsigned long long)stats.ring_grows, "workers", (Py_ssize_t)stats.workers);
+                         "ring_grows", (unsigned long long)stats.ring_grows, "workers", (Py_ssize_t)stats.workers,
+                         "started_workers", (Py_ssize_t)stats.started_workers);
 }
 
 static PyObject *pool_get_max_workers(pool_object *self, void *Py_UNUSED(closure)) {
     return PyLong_FromSsize_t(self->max_workers);
+}
+
+/* What code written for ThreadPoolExecutor reads: _threads and _broken. */
+static PyObject *pool_get_threads(pool_object *self, void *Py_UNUSED(closure)) {
+    if (self->shared == NULL) {
+        return PyErr_Format(PyExc_RuntimeError, "ThreadPool.__init__() was not called");
+    }
+    return Py_NewRef(self->shared->threads);
+}
+
+static PyObject *pool_get_broken(pool_object *self, void *Py_UNUSED(closure)) {
+    /* acquire: pairs with break_pool's release. */
+    if (self->shared != NULL && cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
+        return PyUnicode_FromString(THREADPOOL_BROKEN_MESSAGE);
+    }
+    Py_RETURN_FALSE;
 }
 
 static PyMethodDef pool_methods[] = {
@@ -384,7 +547,12 @@ static PyMethodDef pool_methods[] = {
 };
 
 static PyGetSetDef pool_getset[] = {
-    {"max_workers", (getter)pool_get_max_workers, NULL, "The number of worker threads.", NULL},
+    {"max_workers", (getter)pool_get_max_workers, NULL, "The most worker threads (started as needed).", NULL},
+    {"_max_workers", (getter)pool_get_max_workers, NULL, "max_workers, named as ThreadPoolExecutor names it.", NULL},
+    {"_threads", (getter)pool_get_threads, NULL, "The set of worker threads started so far, as in ThreadPoolExecutor.",
+     NULL},
+    {"_broken", (getter)pool_get_broken, NULL,
+     "False, or why the pool is broken (an initializer failed), as in ThreadPoolExecutor.", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -420,7 +588,16 @@ int pool_type_init(PyObject *module, threadpool_state *state) {
     }
     state->broken_pool_error = PyObject_GetAttrString(thread_module, "BrokenThreadPool");
     Py_DECREF(thread_module);
-    if (state->broken_pool_error == NULL) {
+    PyObject *threading = PyImport_ImportModule("threading");
+    if (state->broken_pool_error == NULL || threading == NULL) {
+        Py_XDECREF(threading);
+        return -1;
+    }
+    state->thread_class = PyObject_GetAttrString(threading, "Thread");
+    state->current_thread = PyObject_GetAttrString(threading, "current_thread");
+    Py_DECREF(threading);
+    state->run_worker = PyCFunction_NewEx(&run_worker_def, module, NULL);
+    if (state->thread_class == NULL || state->current_thread == NULL || state->run_worker == NULL) {
         return -1;
     }
     state->pool_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &pool_spec, NULL);

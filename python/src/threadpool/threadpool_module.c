@@ -20,6 +20,9 @@ static int threadpool_traverse(PyObject *module, visitproc visit, void *arg) {
     Py_VISIT(state->broken_pool_error);
     Py_VISIT(state->future_states);
     Py_VISIT(state->condition_class);
+    Py_VISIT(state->thread_class);
+    Py_VISIT(state->current_thread);
+    Py_VISIT(state->run_worker);
     LAZY_OBJECT_VISIT(&state->wrap_future);
     LAZY_OBJECT_VISIT(&state->uuid4);
     return 0;
@@ -33,6 +36,9 @@ static int threadpool_clear(PyObject *module) {
     Py_CLEAR(state->broken_pool_error);
     Py_CLEAR(state->future_states);
     Py_CLEAR(state->condition_class);
+    Py_CLEAR(state->thread_class);
+    Py_CLEAR(state->current_thread);
+    Py_CLEAR(state->run_worker);
     lazy_object_clear(&state->wrap_future);
     lazy_object_clear(&state->uuid4);
     return 0;

@@ -1,29 +1,59 @@
 #include "worker_gil.h"
 
+#include <time.h>
+
 /* Thread-locals of a worker thread; NULL/false on every other thread.
  * initial-exec, as in core/src/pool.c: no __tls_get_addr call per job. */
 #define WORKER_TLS _Thread_local __attribute__((tls_model("initial-exec")))
 
 static WORKER_TLS PyThreadState *worker_thread_state;
 static WORKER_TLS bool worker_holds_gil;
-static WORKER_TLS unsigned jobs_since_yield;
+static WORKER_TLS unsigned jobs_since_clock_check;
+static WORKER_TLS int64_t gil_held_since_ns;
+static WORKER_TLS int64_t gil_hold_limit_ns;
+static WORKER_TLS const cymade_atomic_u64 *worker_broken_flag;
 
-void worker_gil_attach(PyInterpreterState *interp) {
-    worker_thread_state = PyThreadState_New(interp);
-    if (worker_thread_state == NULL) {
-        /* Nothing can run a Python job on this thread, and the engine has
-         * already counted it as a worker: stop loudly rather than strand
-         * the jobs it would take. */
-        Py_FatalError("cymade: out of memory creating a ThreadPool worker's thread state");
+static int64_t monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* Two switch intervals (sys.getswitchinterval(), read once per worker). */
+static int64_t read_gil_hold_limit_ns(void) {
+    PyObject *interval = PySys_GetObject("getswitchinterval"); /* borrowed; the sys function */
+    PyObject *seconds = interval ? PyObject_CallNoArgs(interval) : NULL;
+    double value = seconds ? PyFloat_AsDouble(seconds) : -1.0;
+    Py_XDECREF(seconds);
+    if (value <= 0) {
+        PyErr_Clear();
+        value = 0.005; /* CPython's default */
     }
+    return (int64_t)(2 * value * 1e9);
+}
+
+void worker_gil_enter(const cymade_atomic_u64 *broken) {
+    worker_thread_state = PyThreadState_Get();
+    worker_holds_gil = true;
+    jobs_since_clock_check = 0;
+    gil_hold_limit_ns = read_gil_hold_limit_ns();
+    gil_held_since_ns = monotonic_ns();
+    worker_broken_flag = broken;
+}
+
+void worker_gil_leave(void) {
+    worker_gil_hold();
+    worker_thread_state = NULL;
     worker_holds_gil = false;
+    worker_broken_flag = NULL;
 }
 
 void worker_gil_hold(void) {
     if (!worker_holds_gil) {
         PyEval_RestoreThread(worker_thread_state);
         worker_holds_gil = true;
-        jobs_since_yield = 0;
+        jobs_since_clock_check = 0;
+        gil_held_since_ns = monotonic_ns();
     }
 }
 
@@ -34,22 +64,31 @@ void worker_gil_release(void) {
     }
 }
 
+/* A thread waiting for the GIL asks its holder to drop it once a switch
+ * interval passed without a switch, and the bytecode loop honours the
+ * request, in our Python jobs too.  Dropping and retaking the GIL when
+ * nobody asked counts as a switch and restarts every waiter's interval, so
+ * doing it often (it used to be every 64 jobs) means no waiter ever asks:
+ * it starved other threads.  Jobs that run no bytecode (builtins) never
+ * look at a request, so after two intervals of holding the GIL the worker
+ * drops it once: by then any waiter has asked, and CPython's forced
+ * switching hands it over. */
 void worker_gil_yield_if_due(void) {
-    if (worker_holds_gil && ++jobs_since_yield >= WORKER_GIL_BATCH) {
-        jobs_since_yield = 0;
-        /* CPython hands the GIL to a waiting thread when it is dropped while
-         * a drop request is pending (forced switching). */
+    if (!worker_holds_gil || ++jobs_since_clock_check < WORKER_GIL_CLOCK_CHECK_JOBS) {
+        return;
+    }
+    jobs_since_clock_check = 0;
+    int64_t now = monotonic_ns();
+    if (now - gil_held_since_ns >= gil_hold_limit_ns) {
         PyEval_SaveThread();
         PyEval_RestoreThread(worker_thread_state);
+        gil_held_since_ns = monotonic_ns();
     }
 }
 
-void worker_gil_detach(void) {
-    worker_gil_hold();
-    PyThreadState_Clear(worker_thread_state);
-    PyThreadState_DeleteCurrent();
-    worker_thread_state = NULL;
-    worker_holds_gil = false;
+bool worker_pool_is_broken(void) {
+    /* acquire: pairs with the failing initializer's release (pool.c). */
+    return worker_broken_flag != NULL && cymade_atomic_u64_load(worker_broken_flag, memory_order_acquire) != 0;
 }
 
 /* Whether the calling thread holds the GIL.  PyGILState_Check compares this

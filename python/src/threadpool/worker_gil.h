@@ -1,11 +1,12 @@
 /*
- * worker_gil.h - how pool workers hold the GIL.
+ * worker_gil.h - how a pool worker thread holds the GIL, and what the jobs
+ * it runs need to know about it.
  *
- * A worker attaches to the interpreter once (one thread state for its whole
- * life), takes the GIL when it starts a Python job and keeps it across
+ * A worker is a threading.Thread: it enters the engine's loop from its
+ * run() with its own thread state and the GIL, keeps the GIL across
  * consecutive jobs, and lets go when it runs out of work (the engine's idle
- * hook) or every WORKER_GIL_BATCH jobs, so that a stream of jobs that never
- * enters the bytecode loop (e.g. builtins) cannot starve other threads.
+ * hook).  Between jobs it honours CPython's switch requests the way the
+ * bytecode loop does (worker_gil_yield_if_due).
  */
 #ifndef CYMADE_PY_WORKER_GIL_H
 #define CYMADE_PY_WORKER_GIL_H
@@ -13,20 +14,28 @@
 #include "compat.h"
 #include <stdbool.h>
 
-#define WORKER_GIL_BATCH 64
+#include "cymade/atomic.h"
 
-/* Attach the calling (new) thread to `interp`; it starts without the GIL. */
-void worker_gil_attach(PyInterpreterState *interp);
+/* Jobs between two looks at the clock in worker_gil_yield_if_due. */
+#define WORKER_GIL_CLOCK_CHECK_JOBS 64
+
+/* The calling thread (holding the GIL) becomes a worker of the pool whose
+ * broken flag is `broken`; worker_gil_leave ends that, holding the GIL. */
+void worker_gil_enter(const cymade_atomic_u64 *broken);
+void worker_gil_leave(void);
 
 /* Take the GIL for a job if this worker does not hold it yet. */
 void worker_gil_hold(void);
 
-/* Let go of the GIL if held (idle), or briefly every WORKER_GIL_BATCH jobs. */
+/* Let go of the GIL if held (the worker is idle). */
 void worker_gil_release(void);
+
+/* Before a job: if this worker has held the GIL for two switch intervals,
+ * drop and retake it once (see worker_gil.c). */
 void worker_gil_yield_if_due(void);
 
-/* Detach the calling worker thread and free its thread state. */
-void worker_gil_detach(void);
+/* Whether the calling worker's pool is broken (an initializer failed). */
+bool worker_pool_is_broken(void);
 
 /* For code the engine may run on any thread (future completion, frees):
  * take the GIL unless this thread already holds it. */
