@@ -21,6 +21,7 @@ process of its own, so a crash or hang shows up as a FAILED row, not a lost run.
 """
 
 import argparse
+import asyncio
 import concurrent.futures
 import contextlib
 import gc
@@ -370,6 +371,28 @@ def bench_throughput(sz):
     return [pool_row("throughput, no-op jobs", f"{n:,} jobs", run, sz, target=30, unit="tasks/s", count=n)]
 
 
+def to_thread_calls(pool_class, n):
+    """Seconds for ``asyncio.to_thread`` of n no-op calls, gathered, with a
+    ``pool_class`` pool as the loop's default executor."""
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(pool_class(WORKERS))
+        t0 = perf_counter()
+        await asyncio.gather(*(asyncio.to_thread(noop) for _ in range(n)))
+        elapsed = perf_counter() - t0
+        await loop.shutdown_default_executor()
+        return elapsed
+
+    return asyncio.run(main())
+
+
+def bench_to_thread(sz):
+    """asyncio.to_thread on the default executor: ThreadPool vs ThreadPoolExecutor."""
+    n = sz.throughput
+    return [pool_row("asyncio.to_thread, default executor", f"{n:,} calls", lambda cls: to_thread_calls(cls, n), sz)]
+
+
 def bench_scaling(sz):
     """Row 11: n math.sqrt jobs (submit all + wait all) at 1, 2, 4, 8 and 16
     workers on both pools, one row per worker count."""
@@ -625,6 +648,7 @@ REGISTRY = [
     bench_priority,
     bench_first_result,
     bench_throughput,
+    bench_to_thread,
     bench_scaling,
     bench_rss,
     bench_u64_single,

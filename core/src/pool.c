@@ -401,16 +401,18 @@ static bool next_job(worker *self, queued_job *job) {
     if (found != 0) {
         return found > 0;
     }
+    /* Counted before the idle hook lets the submitter we wait for run (it
+     * may be blocked on the Python GIL), so that its next submit finds us.
+     * relaxed: a heuristic for on-demand starts; a job submitted meanwhile
+     * is never stranded, since a push wakes a parked worker regardless. */
+    bool counted_idle = self->ran_a_job && starting_on_demand(pool);
+    if (counted_idle) {
+        cymade_atomic_u64_fetch_add(&pool->idle_workers, 1, memory_order_relaxed);
+    }
     /* Out of work: let the embedder release what it holds (the Python GIL)
      * before spinning, or the submitter we wait for could not run. */
     if (pool->options.on_worker_idle != NULL) {
         pool->options.on_worker_idle(self->index, pool->options.hook_context);
-    }
-    /* relaxed: a heuristic for on-demand starts; a job submitted meanwhile is
-     * never stranded, since a push wakes a parked worker regardless. */
-    bool counted_idle = self->ran_a_job && starting_on_demand(pool);
-    if (counted_idle) {
-        cymade_atomic_u64_fetch_add(&pool->idle_workers, 1, memory_order_relaxed);
     }
     found = wait_for_job(self, job);
     if (counted_idle) {

@@ -79,14 +79,6 @@ class ThreadPool(_threadpool.ThreadPool, ThreadPoolExecutor):
         with _live_pools_lock:
             _live_pools.add(self)
 
-    def map(self, fn, *iterables, timeout=None, chunksize=1):
-        """Like ``map(fn, *iterables)`` with calls run in the pool; results in order.
-
-        Raises ``TimeoutError`` if a result is not ready ``timeout`` seconds
-        after the call to ``map``; the calls not yet started are then cancelled.
-        """
-        return super().map(fn, *iterables, timeout=timeout, chunksize=chunksize)
-
     def report_error(self, future, exception, traceback_str):
         """Report an error that no caller would otherwise see.
 

@@ -19,7 +19,6 @@
  *   3.12     the instance __dict__ before the      compat_pyclass_visit_dict,
  *            header gets visit/clear functions     compat_pyclass_clear_dict
  *            (public from 3.13 on)
- *   3.13     inline attribute values               compat_pyclass_dict_is_a_pointer
  *   3.12     Py_mod_multiple_interpreters          COMPAT_SLOT_PER_INTERPRETER_GIL
  *   3.13     Py_mod_gil                            COMPAT_SLOT_GIL_NOT_USED
  *   3.13     Py_IsFinalizing public                compat_is_finalizing
@@ -132,12 +131,13 @@ static inline int compat_pyclass_layout_matches(PyTypeObject *base) {
 #define compat_pyclass_clear_weakrefs(object) PyObject_ClearWeakRefs((PyObject *)(object))
 #endif
 
-/* The instance __dict__ of such an object (Py_TPFLAGS_MANAGED_DICT), for its
- * tp_traverse and tp_clear: attributes users add live there.  On 3.11 no
- * function is exported; the dict pointer is the word three before the
- * object header (CPython 3.11's _PyObject_ManagedDictPointer), with the
- * values array before it left NULL by PyObject_GC_New, so every attribute
- * goes to that dict. */
+/* The instance __dict__ of such an object (Py_TPFLAGS_MANAGED_DICT, and
+ * from 3.13 on perhaps values inline in the object, which PyObject_GC_New
+ * initialises), for its tp_traverse and tp_clear: attributes users add live
+ * there.  On 3.11 no function is exported; the dict pointer is the word
+ * three before the object header (CPython 3.11's
+ * _PyObject_ManagedDictPointer), with the values array before it left NULL
+ * by PyObject_GC_New, so every attribute goes to that dict. */
 static inline int compat_pyclass_visit_dict(PyObject *object, visitproc visit, void *arg) {
 #if PY_VERSION_HEX >= 0x030D0000
     return PyObject_VisitManagedDict(object, visit, arg);
@@ -146,18 +146,6 @@ static inline int compat_pyclass_visit_dict(PyObject *object, visitproc visit, v
 #else
     Py_VISIT(((PyObject **)object)[-3]);
     return 0;
-#endif
-}
-
-/* Whether `type`, a C subtype of such a class, keeps its instance __dict__
- * as a pointer that PyObject_GC_New leaves NULL: from 3.13 on, CPython may
- * instead give Python classes attribute values inline in the object
- * (Py_TPFLAGS_INLINE_VALUES), which only its own allocator initialises. */
-static inline int compat_pyclass_dict_is_a_pointer(PyTypeObject *type) {
-#if PY_VERSION_HEX >= 0x030D0000
-    return (type->tp_flags & Py_TPFLAGS_MANAGED_DICT) && !(type->tp_flags & Py_TPFLAGS_INLINE_VALUES);
-#else
-    return (type->tp_flags & Py_TPFLAGS_MANAGED_DICT) != 0;
 #endif
 }
 

@@ -1055,6 +1055,154 @@ TEST_P(PoolTest, ShutdownWithoutWaitFromInsideJobWorks) {
     EXPECT_EQ(cymade_pool_submit(pool_, CountJob, &ran, nullptr), CYMADE_ESHUTDOWN);
 }
 
+// A job that shuts its pool down without waiting while the test thread
+// waits in shutdown(wait=true): waiting holds no lock that the job needs.
+int ShutdownNoWaitAfterGate(void *arg, void **) {
+    auto *a = static_cast<GateJobArg *>(arg);
+    a->gate->Enter();
+    return cymade_pool_shutdown(a->pool, false, false);
+}
+
+TEST_P(PoolTest, ShutdownFromJobWhileAnotherThreadWaitsDoesNotDeadlock) {
+    Create(2);
+    Gate gate;
+    GateJobArg arg;
+    arg.gate = &gate;
+    arg.pool = pool_;
+    cymade_future *f = nullptr;
+    ASSERT_EQ(cymade_pool_submit(pool_, ShutdownNoWaitAfterGate, &arg, &f), CYMADE_OK);
+    ASSERT_TRUE(gate.WaitEntered(1));
+    std::thread opener([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        gate.Open();
+    });
+    EXPECT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
+    opener.join();
+    WaitDone(f);
+    EXPECT_EQ(cymade_future_status(f), CYMADE_OK);
+    cymade_future_release(f);
+}
+
+TEST_P(PoolTest, ShutdownWithoutWaitReturnsWhileAnotherWaits) {
+    Create(1);
+    BlockWorkers(1);
+    std::atomic<bool> waited{false};
+    std::thread waiter([&] {
+        EXPECT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
+        waited = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(cymade_pool_shutdown(pool_, false, true), CYMADE_OK);  // does not wait for the waiter
+    EXPECT_FALSE(waited.load());
+    gates_.back().Open();
+    waiter.join();
+    EXPECT_TRUE(waited.load());
+}
+
+// ---------------------------------------------------------------------------
+// Workers started on demand, on the embedder's threads
+// ---------------------------------------------------------------------------
+
+// A start_worker hook that runs each worker on a std::thread of its own, as
+// the Python extension runs them on threading.Thread objects.
+struct EmbedderThreads {
+    std::mutex mutex;
+    std::vector<std::thread> threads;
+    std::atomic<int> refuse_from{1 << 30};  // worker indexes from here fail to start
+    std::atomic<int> run_results{0};        // run_worker calls that returned CYMADE_OK
+
+    static int Start(cymade_pool *pool, size_t worker, void *context) {
+        auto *self = static_cast<EmbedderThreads *>(context);
+        if ((int)worker >= self->refuse_from.load()) {
+            return CYMADE_EAGAIN;
+        }
+        std::lock_guard<std::mutex> lock(self->mutex);
+        self->threads.emplace_back([self, pool, worker] {
+            if (cymade_pool_run_worker(pool, worker) == CYMADE_OK) {
+                self->run_results.fetch_add(1);
+            }
+        });
+        return CYMADE_OK;
+    }
+    void JoinAll() {
+        std::lock_guard<std::mutex> lock(mutex);
+        for (auto &t : threads) {
+            t.join();
+        }
+        threads.clear();
+    }
+};
+
+TEST_P(PoolTest, OnDemandWorkersStartAsBlockedJobsNeedThem) {
+    EmbedderThreads embedder;
+    cymade_pool_options options = Options(8);
+    options.start_on_demand = true;
+    options.start_worker = EmbedderThreads::Start;
+    options.hook_context = &embedder;
+    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    EXPECT_EQ(Stats().started_workers, 0u);
+    EXPECT_EQ(Stats().workers, 8u);
+    BlockWorkers(3);  // three jobs blocking at once: three workers
+    size_t started = Stats().started_workers;
+    EXPECT_GE(started, 3u);
+    EXPECT_LE(started, 4u);
+    for (auto &g : gates_) {
+        g.Open();
+    }
+    std::atomic<int> ran{0};
+    for (int i = 0; i < 100; i++) {
+        ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &ran, nullptr), CYMADE_OK);
+    }
+    EXPECT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
+    EXPECT_EQ(ran.load(), 100);
+    EXPECT_LE(Stats().started_workers, 8u);
+    embedder.JoinAll();
+    EXPECT_EQ(embedder.run_results.load(), (int)Stats().started_workers);
+    // run_worker refuses an index the engine did not ask for, or one that ran.
+    EXPECT_EQ(cymade_pool_run_worker(pool_, 0), CYMADE_EINVAL);
+    EXPECT_EQ(cymade_pool_run_worker(pool_, 7), CYMADE_EINVAL);
+    EXPECT_EQ(cymade_pool_run_worker(pool_, 8), CYMADE_EINVAL);
+}
+
+TEST_P(PoolTest, OnDemandStartFailureFailsTheSubmitOnlyWithoutWorkers) {
+    EmbedderThreads embedder;
+    embedder.refuse_from = 0;
+    cymade_pool_options options = Options(4);
+    options.start_on_demand = true;
+    options.start_worker = EmbedderThreads::Start;
+    options.hook_context = &embedder;
+    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    std::atomic<int> ran{0};
+    cymade_future *f = nullptr;
+    EXPECT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &f), CYMADE_EAGAIN);
+    EXPECT_EQ(f, nullptr);
+    EXPECT_EQ(Stats().queued, 0u);
+    embedder.refuse_from = 1;  // worker 0 starts, the others cannot
+    BlockWorkers(1);
+    for (int i = 0; i < 10; i++) {
+        ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &ran, nullptr), CYMADE_OK);  // queued for worker 0
+    }
+    EXPECT_EQ(Stats().started_workers, 1u);
+    gates_.back().Open();
+    EXPECT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
+    EXPECT_EQ(ran.load(), 10);
+    embedder.JoinAll();
+}
+
+TEST_P(PoolTest, OnDemandPoolWithEngineThreads) {
+    cymade_pool_options options = Options(3);
+    options.start_on_demand = true;
+    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    EXPECT_EQ(Stats().started_workers, 0u);
+    std::atomic<int> ran{0};
+    cymade_future *f = nullptr;
+    ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &f), CYMADE_OK);
+    WaitDone(f);
+    cymade_future_release(f);
+    EXPECT_EQ(Stats().started_workers, 1u);
+    EXPECT_EQ(ran.load(), 1);
+}
+
 int SubmitFromInsideJob(void *arg, void **) {
     auto *a = static_cast<InsideJobArg *>(arg);
     a->worker = cymade_pool_current_worker(a->pool);

@@ -151,17 +151,15 @@ def test_trace_and_profile_hooks_reach_jobs():
 
 
 @pytest.mark.timeout(60)
-def test_cprofile_sees_jobs_through_threading_setprofile():
+def test_cprofile_sees_jobs():
     result = run_script(
         """
-        import cProfile, pstats, threading
+        import cProfile, pstats, sys, threading
         from cymade.threadpool import ThreadPool
 
         def job_function(n):
             return sum(range(n))
 
-        # One profiler per worker thread, started by threading.setprofile's
-        # hook as each worker starts: how ThreadPoolExecutor jobs get profiled.
         profiles = []
 
         def start_profiling(*args):
@@ -169,7 +167,13 @@ def test_cprofile_sees_jobs_through_threading_setprofile():
             profiles.append(profile)
             profile.enable()
 
-        threading.setprofile(start_profiling)
+        if sys.version_info >= (3, 12):
+            # cProfile is built on sys.monitoring: one profiler sees every thread.
+            start_profiling()
+        else:
+            # One profiler per worker, started by threading.setprofile's hook as
+            # each worker starts: how ThreadPoolExecutor jobs get profiled.
+            threading.setprofile(start_profiling)
         with ThreadPool(2) as pool:
             for f in [pool.submit(job_function, 100) for _ in range(50)]:
                 f.result()

@@ -686,10 +686,6 @@ int future_type_init(PyObject *module, threadpool_state *state) {
     if (state->future_type == NULL) {
         return -1;
     }
-    if (!compat_pyclass_dict_is_a_pointer(state->future_type)) {
-        PyErr_SetString(PyExc_ImportError, "cymade: unsupported concurrent.futures.Future instance dict");
-        return -1;
-    }
     PyObject *threading = PyImport_ImportModule("threading");
     if (threading == NULL) {
         return -1;

@@ -54,10 +54,17 @@ typedef struct pool_object {
     Py_ssize_t max_workers;
 } pool_object;
 
-static PyObject *raise_engine_error(int error) {
+static PyObject *raise_engine_error(pool_object *self, int error) {
     switch (error) {
     case CYMADE_ENOMEM: return PyErr_NoMemory();
-    case CYMADE_ESHUTDOWN: return PyErr_Format(PyExc_RuntimeError, "cannot schedule new futures after shutdown");
+    case CYMADE_ESHUTDOWN:
+        /* acquire: pairs with break_pool's release; it shuts the engine down
+         * after marking the pool broken. */
+        if (self != NULL && self->shared != NULL && cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
+            PyErr_SetString(self->state->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
+            return NULL;
+        }
+        return PyErr_Format(PyExc_RuntimeError, "cannot schedule new futures after shutdown");
     case CYMADE_EFORKED:
         return PyErr_Format(PyExc_RuntimeError,
                             "this ThreadPool was created before fork(); its workers do not exist in the child "
@@ -310,7 +317,7 @@ static int pool_init_once(pool_object *self, PyObject *args, PyObject *kwargs) {
     int rc = cymade_pool_create(&shared->pool, &options);
     if (rc != CYMADE_OK) {
         shared_release(shared);
-        raise_engine_error(rc);
+        raise_engine_error(self, rc);
         return -1;
     }
     self->pool_ref = PyWeakref_NewRef((PyObject *)self, NULL);
@@ -411,7 +418,7 @@ static PyObject *submit_job(pool_object *self, int64_t priority, PyObject *const
     if (rc != CYMADE_OK) {
         cymade_future_release(&future->core);
         Py_DECREF(future);
-        return PyErr_Occurred() ? NULL : raise_engine_error(rc);
+        return PyErr_Occurred() ? NULL : raise_engine_error(self, rc);
     }
     return (PyObject *)future;
 }
@@ -477,7 +484,7 @@ static PyObject *pool_shutdown(pool_object *self, PyObject *args, PyObject *kwar
     }
     /* A pool inherited through fork() has nothing to shut down. */
     if (rc != CYMADE_OK && rc != CYMADE_EFORKED) {
-        return raise_engine_error(rc);
+        return raise_engine_error(self, rc);
     }
     if (wait && join_worker_threads(self) < 0) {
         return NULL;
@@ -492,7 +499,7 @@ static PyObject *pool_stats(pool_object *self, PyObject *Py_UNUSED(ignored)) {
     cymade_pool_stats stats;
     int rc = cymade_pool_get_stats(self->shared->pool, &stats, NULL);
     if (rc != CYMADE_OK) {
-        return raise_engine_error(rc);
+        return raise_engine_error(self, rc);
     }
     return Py_BuildValue("{sKsKsKsKsKsKsnsn}", "queued", (unsigned long long)stats.queued, "running",
                          (unsigned long long)stats.running, "completed", (unsigned long long)stats.completed,
