@@ -112,6 +112,7 @@ struct cymade_pool {
     cymade_atomic_u64 started_workers; /* workers below this index have a thread */
     cymade_atomic_u64 live_workers;    /* claimed and not yet out of their loop */
     cymade_atomic_u64 idle_workers;    /* on-demand pools: idle workers no submit has counted on yet */
+    cymade_atomic_u64 start_requests;  /* on-demand starts asked for, not yet served */
 };
 
 /* ---------------------------------------------------------------------------
@@ -539,31 +540,43 @@ static int start_next_worker(cymade_pool *pool) {
     return CYMADE_OK;
 }
 
-/* On-demand pools: starts a worker if none is free for the job about to be
- * queued.  Fails only if there is no worker at all and none could start. */
-static int start_worker_on_demand(cymade_pool *pool) {
+/* On-demand pools: starts a worker if none is free for the job just queued
+ * (queued first, as ThreadPoolExecutor does, so that the new worker finds
+ * it at once).  A worker that cannot start is not the submit's failure: the
+ * job waits for a worker that a later submit starts, or shutdown cancels
+ * it (cymade_pool_shutdown). */
+static void start_worker_on_demand(cymade_pool *pool) {
     if (take_idle_worker(pool)) {
-        return CYMADE_OK;
+        return;
     }
-    if (pthread_mutex_trylock(&pool->start_lock) != 0) {
-        return CYMADE_OK; /* a start is under way: the job will find that worker */
+    /* A submit never waits for a start under way (the starter may need the
+     * Python GIL that this submitter holds): it leaves a request, and
+     * whoever holds start_lock serves every request before it leaves, or
+     * sees it after unlocking and comes back.  (Skipping the request would
+     * strand a job whose only worker is the one being started, if that
+     * worker then waits for the job.)
+     * seq_cst, with the fence below: the request and the unlock cannot both
+     * be missed by the other side. */
+    cymade_atomic_u64_fetch_add(&pool->start_requests, 1, memory_order_seq_cst);
+    while (cymade_atomic_u64_load(&pool->start_requests, memory_order_seq_cst) != 0 &&
+           pthread_mutex_trylock(&pool->start_lock) == 0) {
+        for (uint64_t requests = cymade_atomic_u64_exchange(&pool->start_requests, 0, memory_order_seq_cst);
+             requests > 0; requests--) {
+            /* relaxed: only changed under start_lock, which we hold. */
+            if (cymade_atomic_u64_load(&pool->started_workers, memory_order_relaxed) < pool->worker_count) {
+                (void)start_next_worker(pool); /* a failure is not the submit's: see above */
+            }
+        }
+        pthread_mutex_unlock(&pool->start_lock);
+        cymade_atomic_thread_fence(memory_order_seq_cst);
     }
-    int rc = CYMADE_OK;
-    /* relaxed: only changed under start_lock, which we hold. */
-    if (cymade_atomic_u64_load(&pool->started_workers, memory_order_relaxed) < pool->worker_count) {
-        rc = start_next_worker(pool);
-    }
-    pthread_mutex_unlock(&pool->start_lock);
-    /* acquire: pairs with start_next_worker's release. */
-    if (rc != CYMADE_OK && cymade_atomic_u64_load(&pool->started_workers, memory_order_acquire) == 0) {
-        return rc;
-    }
-    return CYMADE_OK;
 }
 
-/* Before queuing: the submit path's one extra load. */
-static int ensure_worker(cymade_pool *pool) {
-    return starting_on_demand(pool) ? start_worker_on_demand(pool) : CYMADE_OK;
+/* After queuing: the submit path's one extra load. */
+static void ensure_worker(cymade_pool *pool) {
+    if (starting_on_demand(pool)) {
+        start_worker_on_demand(pool);
+    }
 }
 
 /* ---------------------------------------------------------------------------
@@ -636,6 +649,7 @@ int cymade_pool_create(cymade_pool **out, const cymade_pool_options *options) {
     cymade_atomic_u64_init(&pool->started_workers, 0);
     cymade_atomic_u64_init(&pool->live_workers, 0);
     cymade_atomic_u64_init(&pool->idle_workers, 0);
+    cymade_atomic_u64_init(&pool->start_requests, 0);
 
     for (size_t i = 0; i < pool->worker_count; i++) {
         worker *w = &workers[i];
@@ -708,11 +722,11 @@ static int enqueue_normal(cymade_pool *pool, queued_job job) {
 
 /* Queues `future`, which already carries the pool's reference. */
 static int enqueue(cymade_pool *pool, cymade_future *future) {
-    int rc = ensure_worker(pool);
-    if (rc != CYMADE_OK) {
-        return rc;
+    int rc = future->priority != 0 ? enqueue_prioritised(pool, future) : enqueue_normal(pool, queued_future(future));
+    if (rc == CYMADE_OK) {
+        ensure_worker(pool);
     }
-    return future->priority != 0 ? enqueue_prioritised(pool, future) : enqueue_normal(pool, queued_future(future));
+    return rc;
 }
 
 int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future *future) {
@@ -737,8 +751,11 @@ int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job,
         return CYMADE_EINVAL;
     }
     if (priority == 0 && future == NULL) {
-        rc = ensure_worker(pool);
-        return rc != CYMADE_OK ? rc : enqueue_normal(pool, (queued_job){.fn = job, .arg = arg}); /* no allocation */
+        rc = enqueue_normal(pool, (queued_job){.fn = job, .arg = arg}); /* no allocation */
+        if (rc == CYMADE_OK) {
+            ensure_worker(pool);
+        }
+        return rc;
     }
     cymade_future *created = future_create(job, arg);
     if (created == NULL) {

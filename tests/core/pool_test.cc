@@ -1164,29 +1164,48 @@ TEST_P(PoolTest, OnDemandWorkersStartAsBlockedJobsNeedThem) {
     EXPECT_EQ(cymade_pool_run_worker(pool_, 8), CYMADE_EINVAL);
 }
 
-TEST_P(PoolTest, OnDemandStartFailureFailsTheSubmitOnlyWithoutWorkers) {
+TEST_P(PoolTest, OnDemandWorkerThatCannotStartStrandsNoJob) {
     EmbedderThreads embedder;
-    embedder.refuse_from = 0;
+    embedder.refuse_from = 0;  // no worker can start at first
     cymade_pool_options options = Options(4);
     options.start_on_demand = true;
     options.start_worker = EmbedderThreads::Start;
     options.hook_context = &embedder;
     ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
     std::atomic<int> ran{0};
-    cymade_future *f = nullptr;
-    EXPECT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &f), CYMADE_EAGAIN);
-    EXPECT_EQ(f, nullptr);
-    EXPECT_EQ(Stats().queued, 0u);
+    cymade_future *waits_for_a_worker = nullptr;
+    EXPECT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &waits_for_a_worker), CYMADE_OK);
+    EXPECT_EQ(Stats().started_workers, 0u);
+    EXPECT_EQ(Stats().queued, 1u);
     embedder.refuse_from = 1;  // worker 0 starts, the others cannot
-    BlockWorkers(1);
-    for (int i = 0; i < 10; i++) {
-        ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &ran, nullptr), CYMADE_OK);  // queued for worker 0
-    }
+    cymade_future *f = nullptr;
+    ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &f), CYMADE_OK);
+    WaitDone(waits_for_a_worker);  // the later submit's worker ran it
+    WaitDone(f);
+    cymade_future_release(waits_for_a_worker);
+    cymade_future_release(f);
     EXPECT_EQ(Stats().started_workers, 1u);
-    gates_.back().Open();
     EXPECT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
-    EXPECT_EQ(ran.load(), 10);
+    EXPECT_EQ(ran.load(), 2);
     embedder.JoinAll();
+}
+
+TEST_P(PoolTest, OnDemandPoolThatNeverStartsAWorkerCancelsAtShutdown) {
+    EmbedderThreads embedder;
+    embedder.refuse_from = 0;
+    cymade_pool_options options = Options(2);
+    options.start_on_demand = true;
+    options.start_worker = EmbedderThreads::Start;
+    options.hook_context = &embedder;
+    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    std::atomic<int> ran{0};
+    cymade_future *f = nullptr;
+    ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &f), CYMADE_OK);
+    EXPECT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
+    EXPECT_EQ(cymade_future_get_state(f), CYMADE_FUTURE_CANCELLED);
+    EXPECT_EQ(Stats().cancelled, 1u);
+    EXPECT_EQ(ran.load(), 0);
+    cymade_future_release(f);
 }
 
 TEST_P(PoolTest, OnDemandPoolWithEngineThreads) {

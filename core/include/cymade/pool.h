@@ -63,12 +63,15 @@ typedef struct cymade_pool_options {
     bool start_on_demand;
     /* Optional: starts worker `worker` on a thread of the embedder's, which
      * must call cymade_pool_run_worker(pool, worker).  Returns CYMADE_OK, or
-     * an error code if no thread could be started (the pool then carries on
-     * with the workers it has).  NULL: the engine starts a POSIX thread and
-     * joins it in cymade_pool_destroy.  Called from cymade_pool_create, or
-     * for on-demand starts from the submitting thread inside the submit
-     * call, with no engine lock held but the start lock (one start at a
-     * time; a submit that finds a start under way does not wait for it). */
+     * an error code if no thread could be started.  NULL: the engine starts
+     * a POSIX thread and joins it in cymade_pool_destroy.  Called from
+     * cymade_pool_create, or for on-demand starts from the submitting thread
+     * inside the submit call, after the job was queued, with no engine lock
+     * held but the start lock (one start at a time; a submit that finds a
+     * start under way does not wait for it).  An on-demand start that fails
+     * does not fail the submit: the pool carries on with the workers it has,
+     * a later submit tries again, and if no worker ever starts, shutdown
+     * with wait (or destroy) cancels the queued jobs. */
     int (*start_worker)(cymade_pool *pool, size_t worker, void *context);
     /* Optional hooks, run on each worker thread: at start; whenever it runs
      * out of work, before it spins and parks; and at exit.  The Python
@@ -100,10 +103,9 @@ int cymade_pool_run_worker(cymade_pool *pool, size_t worker);
 
 /* Queues job(arg) at normal priority.  If `future` is not NULL it receives a
  * new reference to the job's future.  CYMADE_EINVAL (NULL pool or job),
- * CYMADE_ESHUTDOWN, CYMADE_ENOMEM, CYMADE_EFORKED, or, in a start_on_demand
- * pool that has no worker and cannot start one, the start error; on error
- * nothing was queued and *future is left untouched.  Everything the caller
- * wrote before the submit is visible to the job. */
+ * CYMADE_ESHUTDOWN, CYMADE_ENOMEM, CYMADE_EFORKED; on error nothing was
+ * queued and *future is left untouched.  Everything the caller wrote before
+ * the submit is visible to the job. */
 int cymade_pool_submit(cymade_pool *pool, cymade_job_fn job, void *arg, cymade_future **future);
 
 /* As cymade_pool_submit, at `priority` (see the classes above). */

@@ -114,10 +114,9 @@ static void shared_capsule_release(PyObject *capsule) {
  * ------------------------------------------------------------------------- */
 
 /* The engine's start_worker hook: a threading.Thread named prefix_N whose
- * run() calls _run_worker(shared, N).  Runs inside a submit, GIL held.
- * The Python exception stays set only when the engine will fail the submit
- * (no worker at all); a later worker that cannot start is not an error, the
- * pool carries on with the ones it has. */
+ * run() calls _run_worker(shared, N).  Runs inside a submit, after the job
+ * was queued, GIL held.  A thread that cannot start does not fail the
+ * submit (cymade/pool.h): the error goes to sys.unraisablehook. */
 static int start_worker_thread(cymade_pool *pool, size_t index, void *context) {
     (void)pool;
     pool_shared *shared = context;
@@ -145,10 +144,10 @@ static int start_worker_thread(cymade_pool *pool, size_t index, void *context) {
         Py_XDECREF(started);
     }
     bool ok = thread != NULL && !PyErr_Occurred();
-    Py_XDECREF(thread);
-    if (!ok && index > 0) {
-        PyErr_Clear();
+    if (!ok) {
+        PyErr_WriteUnraisable(thread != NULL ? thread : Py_None);
     }
+    Py_XDECREF(thread);
     return ok ? CYMADE_OK : CYMADE_EAGAIN;
 }
 
@@ -411,14 +410,12 @@ static PyObject *submit_job(pool_object *self, int64_t priority, PyObject *const
         return NULL;
     }
     /* On success the pool takes the engine reference; on failure dropping
-     * it releases the future's engine-side Python reference.  A failed
-     * submit may have failed to start a worker thread: then its Python
-     * exception is the clearer one. */
+     * it releases the future's engine-side Python reference. */
     int rc = cymade_pool_submit_future(self->shared->pool, priority, &future->core);
     if (rc != CYMADE_OK) {
         cymade_future_release(&future->core);
         Py_DECREF(future);
-        return PyErr_Occurred() ? NULL : raise_engine_error(self, rc);
+        return raise_engine_error(self, rc);
     }
     return (PyObject *)future;
 }
