@@ -103,6 +103,36 @@ std::string StrategyName(const ::testing::TestParamInfo<cymade_strategy> &info) 
     return "Unknown";
 }
 
+// A start_worker hook that runs each worker on a std::thread of its own, as
+// the Python extension runs them on threading.Thread objects.
+struct EmbedderThreads {
+    std::mutex mutex;
+    std::vector<std::thread> threads;
+    std::atomic<int> refuse_from{1 << 30};  // worker indexes from here fail to start
+    std::atomic<int> run_results{0};        // run_worker calls that returned CYMADE_OK
+
+    static int Start(cymade_pool *pool, size_t worker, void *context) {
+        auto *self = static_cast<EmbedderThreads *>(context);
+        if ((int)worker >= self->refuse_from.load()) {
+            return CYMADE_EAGAIN;
+        }
+        std::lock_guard<std::mutex> lock(self->mutex);
+        self->threads.emplace_back([self, pool, worker] {
+            if (cymade_pool_run_worker(pool, worker) == CYMADE_OK) {
+                self->run_results.fetch_add(1);
+            }
+        });
+        return CYMADE_OK;
+    }
+    void JoinAll() {
+        std::lock_guard<std::mutex> lock(mutex);
+        for (auto &t : threads) {
+            t.join();
+        }
+        threads.clear();
+    }
+};
+
 // ---------------------------------------------------------------------------
 // Fixture
 // ---------------------------------------------------------------------------
@@ -153,6 +183,18 @@ class PoolTest : public ::testing::TestWithParam<cymade_strategy> {
         for (auto &g : gates_) {
             ASSERT_TRUE(g.WaitEntered(1));
         }
+    }
+
+    // A pool whose workers start on demand, on `embedder`'s threads (or the
+    // engine's own, for nullptr).
+    void CreateOnDemand(size_t workers, EmbedderThreads *embedder) {
+        cymade_pool_options options = Options(workers);
+        options.start_on_demand = true;
+        if (embedder != nullptr) {
+            options.start_worker = EmbedderThreads::Start;
+            options.hook_context = embedder;
+        }
+        ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
     }
 
     cymade_pool_stats Stats() {
@@ -1103,43 +1145,9 @@ TEST_P(PoolTest, ShutdownWithoutWaitReturnsWhileAnotherWaits) {
 // Workers started on demand, on the embedder's threads
 // ---------------------------------------------------------------------------
 
-// A start_worker hook that runs each worker on a std::thread of its own, as
-// the Python extension runs them on threading.Thread objects.
-struct EmbedderThreads {
-    std::mutex mutex;
-    std::vector<std::thread> threads;
-    std::atomic<int> refuse_from{1 << 30};  // worker indexes from here fail to start
-    std::atomic<int> run_results{0};        // run_worker calls that returned CYMADE_OK
-
-    static int Start(cymade_pool *pool, size_t worker, void *context) {
-        auto *self = static_cast<EmbedderThreads *>(context);
-        if ((int)worker >= self->refuse_from.load()) {
-            return CYMADE_EAGAIN;
-        }
-        std::lock_guard<std::mutex> lock(self->mutex);
-        self->threads.emplace_back([self, pool, worker] {
-            if (cymade_pool_run_worker(pool, worker) == CYMADE_OK) {
-                self->run_results.fetch_add(1);
-            }
-        });
-        return CYMADE_OK;
-    }
-    void JoinAll() {
-        std::lock_guard<std::mutex> lock(mutex);
-        for (auto &t : threads) {
-            t.join();
-        }
-        threads.clear();
-    }
-};
-
 TEST_P(PoolTest, OnDemandWorkersStartAsBlockedJobsNeedThem) {
     EmbedderThreads embedder;
-    cymade_pool_options options = Options(8);
-    options.start_on_demand = true;
-    options.start_worker = EmbedderThreads::Start;
-    options.hook_context = &embedder;
-    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    CreateOnDemand(8, &embedder);
     EXPECT_EQ(Stats().started_workers, 0u);
     EXPECT_EQ(Stats().workers, 8u);
     BlockWorkers(3);  // three jobs blocking at once: three workers
@@ -1167,11 +1175,7 @@ TEST_P(PoolTest, OnDemandWorkersStartAsBlockedJobsNeedThem) {
 TEST_P(PoolTest, OnDemandWorkerThatCannotStartStrandsNoJob) {
     EmbedderThreads embedder;
     embedder.refuse_from = 0;  // no worker can start at first
-    cymade_pool_options options = Options(4);
-    options.start_on_demand = true;
-    options.start_worker = EmbedderThreads::Start;
-    options.hook_context = &embedder;
-    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    CreateOnDemand(4, &embedder);
     std::atomic<int> ran{0};
     cymade_future *waits_for_a_worker = nullptr;
     EXPECT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &waits_for_a_worker), CYMADE_OK);
@@ -1193,11 +1197,7 @@ TEST_P(PoolTest, OnDemandWorkerThatCannotStartStrandsNoJob) {
 TEST_P(PoolTest, OnDemandPoolThatNeverStartsAWorkerCancelsAtShutdown) {
     EmbedderThreads embedder;
     embedder.refuse_from = 0;
-    cymade_pool_options options = Options(2);
-    options.start_on_demand = true;
-    options.start_worker = EmbedderThreads::Start;
-    options.hook_context = &embedder;
-    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    CreateOnDemand(2, &embedder);
     std::atomic<int> ran{0};
     cymade_future *f = nullptr;
     ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &f), CYMADE_OK);
@@ -1209,9 +1209,7 @@ TEST_P(PoolTest, OnDemandPoolThatNeverStartsAWorkerCancelsAtShutdown) {
 }
 
 TEST_P(PoolTest, OnDemandPoolWithEngineThreads) {
-    cymade_pool_options options = Options(3);
-    options.start_on_demand = true;
-    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    CreateOnDemand(3, nullptr);
     EXPECT_EQ(Stats().started_workers, 0u);
     std::atomic<int> ran{0};
     cymade_future *f = nullptr;

@@ -448,20 +448,16 @@ static PyObject *pool_schedule(pool_object *self, PyObject *const *args, Py_ssiz
  * returns threading no longer lists them, as with ThreadPoolExecutor. */
 static int join_worker_threads(pool_object *self) {
     PyObject *threads = PySequence_List(self->shared->threads);
-    if (threads == NULL) {
-        return -1;
-    }
-    int rc = 0;
+    PyObject *current = threads ? PyObject_CallNoArgs(self->state->current_thread) : NULL;
+    int rc = current ? 0 : -1;
     for (Py_ssize_t i = 0; rc == 0 && i < PyList_GET_SIZE(threads); i++) {
         PyObject *thread = PyList_GET_ITEM(threads, i);
-        PyObject *current = PyObject_CallNoArgs(self->state->current_thread);
-        PyObject *joined = current == NULL ? NULL : current == thread ? Py_NewRef(Py_None)
-                                                                     : PyObject_CallMethod(thread, "join", NULL);
+        PyObject *joined = thread == current ? Py_NewRef(Py_None) : PyObject_CallMethod(thread, "join", NULL);
         rc = joined ? 0 : -1;
         Py_XDECREF(joined);
-        Py_XDECREF(current);
     }
-    Py_DECREF(threads);
+    Py_XDECREF(current);
+    Py_XDECREF(threads);
     return rc;
 }
 
