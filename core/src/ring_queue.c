@@ -123,6 +123,21 @@ static int grow(worker_rings *rings, ring *full) {
     return rc;
 }
 
+/* The links of a worker's ring chain, followed only inside a read-side
+ * section: a ring that left the chain is freed after a grace period (the
+ * assertion catches a reader that forgot its section in checked builds).
+ * acquire: pairs with grow's release publish, so the ring's cells and link
+ * are seen initialised. */
+static ring *current_ring(worker_rings *rings) {
+    cymade_rcu_assert_reader();
+    return cymade_atomic_ptr_load(&rings->current, memory_order_acquire);
+}
+
+static ring *older_ring(ring *r) {
+    cymade_rcu_assert_reader();
+    return cymade_atomic_ptr_load(&r->older, memory_order_acquire);
+}
+
 /* relaxed: the count only steers jobs towards running workers; a stale one
  * is as correct (every ring is popped or stolen from, and park looks at all
  * of them), merely less even. */
@@ -138,8 +153,7 @@ static int ring_queue_push(job_queue *queue, size_t worker_hint, queued_job job)
     worker_rings *rings = &queue->workers[worker_hint % active_workers(queue)];
     int rc = CYMADE_OK;
     cymade_rcu_read_lock();
-    /* acquire: pairs with grow's release publish (initialised cells). */
-    ring *r = cymade_atomic_ptr_load(&rings->current, memory_order_acquire);
+    ring *r = current_ring(rings);
     for (;;) {
         ring_push_result pushed = ring_try_push(r, job);
         if (pushed == RING_PUSHED) {
@@ -148,9 +162,9 @@ static int ring_queue_push(job_queue *queue, size_t worker_hint, queued_job job)
         if (pushed == RING_FULL && (rc = grow(rings, r)) != CYMADE_OK) {
             break;
         }
-        /* acquire: as above; after RING_CLOSED, the closed bit's acquire
-         * guarantees a growth's new ring is visible here. */
-        ring *reloaded = cymade_atomic_ptr_load(&rings->current, memory_order_acquire);
+        /* After RING_CLOSED, the closed bit's acquire guarantees that a
+         * growth's new ring is visible here. */
+        ring *reloaded = current_ring(rings);
         if (pushed == RING_CLOSED && reloaded == r) {
             rc = CYMADE_ESHUTDOWN;
             break;
@@ -184,9 +198,7 @@ static void unlink_drained(ring *newer, ring *drained) {
 static bool pop_chain(worker_rings *rings, queued_job *job) {
     ring *chain[RING_CHAIN_MAX];
     size_t depth = 0;
-    /* acquire: see the rings' initialised contents and links. */
-    for (ring *r = cymade_atomic_ptr_load(&rings->current, memory_order_acquire); r != NULL && depth < RING_CHAIN_MAX;
-         r = cymade_atomic_ptr_load(&r->older, memory_order_acquire)) {
+    for (ring *r = current_ring(rings); r != NULL && depth < RING_CHAIN_MAX; r = older_ring(r)) {
         chain[depth++] = r;
     }
     for (size_t level = depth; level-- > 0;) {
@@ -222,9 +234,7 @@ static bool ring_queue_has_jobs(job_queue *queue) {
     bool found = false;
     cymade_rcu_read_lock();
     for (size_t i = 0; i < queue->worker_count && !found; i++) {
-        /* acquire: as in pop_chain, see the rings' contents and links. */
-        for (ring *r = cymade_atomic_ptr_load(&queue->workers[i].current, memory_order_acquire); r != NULL && !found;
-             r = cymade_atomic_ptr_load(&r->older, memory_order_acquire)) {
+        for (ring *r = current_ring(&queue->workers[i]); r != NULL && !found; r = older_ring(r)) {
             found = ring_size(r) != 0;
         }
     }
@@ -256,9 +266,7 @@ static bool ring_queue_is_drained(job_queue *queue) {
     bool drained = true;
     cymade_rcu_read_lock();
     for (size_t i = 0; i < queue->worker_count && drained; i++) {
-        /* acquire: as in pop_chain, see the rings' contents and links. */
-        for (ring *r = cymade_atomic_ptr_load(&queue->workers[i].current, memory_order_acquire); r != NULL && drained;
-             r = cymade_atomic_ptr_load(&r->older, memory_order_acquire)) {
+        for (ring *r = current_ring(&queue->workers[i]); r != NULL && drained; r = older_ring(r)) {
             drained = ring_is_drained(r);
         }
     }
@@ -282,9 +290,7 @@ static void ring_queue_worker_counts(job_queue *queue, size_t worker, uint64_t *
     worker_rings *rings = &queue->workers[worker];
     uint64_t total = 0;
     cymade_rcu_read_lock();
-    /* acquire: as in pop_chain, see the rings' contents and links. */
-    for (ring *r = cymade_atomic_ptr_load(&rings->current, memory_order_acquire); r != NULL;
-         r = cymade_atomic_ptr_load(&r->older, memory_order_acquire)) {
+    for (ring *r = current_ring(rings); r != NULL; r = older_ring(r)) {
         total += ring_size(r);
     }
     cymade_rcu_read_unlock();

@@ -8,11 +8,18 @@ GATE_SUITES = {
     "stress_counters",
     "stress_cas_loops",
     "stress_message_passing",
-    "stress_ring",
-    "stress_ring_growth",
-    "stress_park_wake",
-    "stress_pool",
-    "stress_validate_rcu_swap",
+    *(
+        f"{suite}_{engine}"
+        for suite in (
+            "stress_ring",
+            "stress_ring_growth",
+            "stress_park_wake",
+            "stress_pool",
+            "validate_rcu_swap",
+            "pool_fuzz_replay",
+        )
+        for engine in ("checked", "production")
+    ),
 }
 
 

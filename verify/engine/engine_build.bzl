@@ -1,18 +1,36 @@
-"""engine_stress: TSan stress binaries over the engine's own sources, and mutants of them.
+"""engine_stress and engine_mutant: stress suites over the engine, and mutants of it.
 
-The engine (//core:engine_srcs) is recompiled into each binary together with
-the test sources, with -DCYMADE_RCU_RWLOCK (liburcu has no TSan annotations;
-see core/src/rcu.h) and ThreadSanitizer on, except under --config=asan, whose
-ASan+UBSan flags apply instead (one binary cannot carry both runtimes).
+A stress suite is built twice, each linked against a cc_library of the engine
+(core/engine_config.bzl says how each is configured):
 
-A mutant replaces one engine source by a sed-edited copy.  The sed script
-must change the file: a mutant that stops applying (because the source
-changed) fails the build instead of passing vacuously.  <name>_is_caught
-passes only when the mutant binary fails with output matching
-`expected_failure`.
+  <name>_checked      //core:engine_checked: ThreadSanitizer (ASan+UBSan
+                      under --config=asan) and the reclaiming RCU stand-in
+                      with read-side assertions;
+  <name>_production   //core:engine: what ships (liburcu-bp, the build's
+                      flags), so the gate certifies that build too.
+
+Each runs once as a verify suite (verify/suite.bzl): `<name>_<variant>_test`
+reports it, and the gate reads its log.
+
+A mutant is the checked (or production) engine with one source replaced by a
+sed-edited copy, compiled with the same configuration.  The sed script must
+change the file: a mutant that stops applying (because the source changed)
+fails the build instead of passing vacuously.  `<name>_is_caught` passes only
+when the mutant binary fails with output matching `expected_failure`.
 """
 
-load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
+load(
+    "//core:engine_config.bzl",
+    "CHECKED_COPTS",
+    "CHECKED_DEFINES",
+    "CHECKED_DEPS",
+    "CHECKED_LINKOPTS",
+    "PRODUCTION_DEFINES",
+    "PRODUCTION_DEPS",
+)
+load("//verify:suite.bzl", "verify_suite")
+load("//verify/mutants:mutant.bzl", "mutant_is_caught_test")
 
 def _select_files_impl(ctx):
     files = []
@@ -39,123 +57,113 @@ select_files = rule(
     },
 )
 
-ENGINE_SANITIZER_FLAGS = select({
-    "//verify/stress:asan_build": [],
-    "//conditions:default": [
-        "-fsanitize=thread",
-        "-O1",
-        "-g",
-        # eventcount.c's seq_cst fences are intended; TSan not modelling them
-        # is covered by verify/litmus (SB+park-wake), not by these tests.
-        "-Wno-tsan",
-    ],
-})
+# How a test's own sources are compiled next to each engine variant: with
+# the checked engine's sanitizer flags, or as plain as the production build.
+_TEST_COPTS = {
+    "checked": CHECKED_COPTS,
+    "production": [],
+}
 
-ENGINE_COPTS = [
-    "-DCYMADE_RCU_RWLOCK",
-    "-Icore/include",
-    "-Icore/src",
-] + ENGINE_SANITIZER_FLAGS
+_TEST_LINKOPTS = {
+    "checked": CHECKED_LINKOPTS,
+    "production": ["-pthread"],
+}
 
-ENGINE_LINKOPTS = ["-pthread", "-lurcu-common"] + select({
-    "//verify/stress:asan_build": [],
-    "//conditions:default": ["-fsanitize=thread"],
-})
+_ENGINE = {
+    "checked": "//core:engine_checked",
+    "production": "//core:engine",
+}
 
-# With the real liburcu instead: no TSan (liburcu has no annotations), so
-# these binaries are tagged no_tsan and test RCU's grace periods themselves.
-LIBURCU_COPTS = [
-    "-Icore/include",
-    "-Icore/src",
-]
-
-LIBURCU_LINKOPTS = [
-    "-pthread",
-    "-lurcu-bp",
-    "-lurcu-common",
-]
-
-def engine_stress(
-        name,
-        srcs,
-        size = "small",
-        mutate = None,
-        sed_script = None,
-        expected_failure = None,
-        args = [],
-        env = {},
-        liburcu = False):
-    """A stress binary over the engine, or a mutant of one.
-
-    Without `mutate`: declares cc_binary `name` (for the gate and mutants)
-    and cc_test `name_test`.
-    With `mutate` (an engine source basename, e.g. "ring.c"): declares the
-    mutant binary `name` (engine with `mutate` replaced by its sed-edited
-    copy) and sh_test `name_is_caught`.
+def engine_stress(name, srcs, args = [], data = [], env = {}, timeout_seconds = 600):
+    """Declares `<name>_checked` and `<name>_production`, each a binary and a verify suite.
 
     Args:
-      name: the binary's name.
+      name: the suite's name.
       srcs: test sources (files or filegroups).
-      size: the cc_test size.
-      mutate: basename of the engine source to mutate, or None.
-      sed_script: the sed expression applied to `mutate` (no single quotes).
-      expected_failure: extended regex the mutant's output must match.
-      args: arguments for the binary in the test.
-      env: environment for the test.
-      liburcu: build with the real liburcu and no TSan (see LIBURCU_COPTS).
+      args: arguments for the binaries ($(location) is expanded).
+      data: files the binaries read.
+      env: environment for the runs.
+      timeout_seconds: a run is killed, and fails, after this long.
     """
-    engine = name + "_engine_srcs"
-    tags = ["no_tsan"] if liburcu else []
-    copts = LIBURCU_COPTS if liburcu else ENGINE_COPTS
-    linkopts = LIBURCU_LINKOPTS if liburcu else ENGINE_LINKOPTS
-    if mutate == None:
-        select_files(name = engine, srcs = ["//core:engine_srcs"])
-        engine_srcs = [":" + engine]
-    else:
-        if sed_script == None or expected_failure == None:
-            fail("a mutant needs sed_script and expected_failure")
-        if "'" in sed_script:
-            fail("sed_script must not contain single quotes")
-        select_files(name = engine, srcs = ["//core:engine_srcs"], exclude = [mutate])
-        select_files(name = name + "_original", srcs = ["//core:engine_srcs"], only = [mutate])
-        native.genrule(
-            name = name + "_mutated",
-            srcs = [":" + name + "_original"],
-            outs = [name + "_mutant/" + mutate],
-            cmd = "sed -e '%s' $< > $@ && ! cmp -s $< $@" % sed_script,
+    for variant in ["checked", "production"]:
+        binary = "%s_%s" % (name, variant)
+        cc_binary(
+            name = binary,
+            srcs = srcs,
+            copts = _TEST_COPTS[variant],
+            linkopts = _TEST_LINKOPTS[variant],
+            visibility = ["//verify:__subpackages__"],
+            deps = [
+                _ENGINE[variant],
+                "//core:engine_private_headers",
+            ],
         )
-        engine_srcs = [":" + engine, ":" + name + "_mutated"]
-        tags = tags + ["no_sanitizer"]
+        verify_suite(
+            name = binary,
+            binary = ":" + binary,
+            args = args,
+            data = data,
+            env = env,
+            timeout_seconds = timeout_seconds,
+        )
 
+def engine_mutant(name, srcs, mutate, sed_script, expected_failure, engine = "checked", args = [], env = {}):
+    """Declares the mutant binary `name` and the test `<name>_is_caught`.
+
+    Args:
+      name: the mutant's name.
+      srcs: the test sources that must catch it.
+      mutate: basename of the engine source to replace, e.g. "ring.c".
+      sed_script: the sed expression applied to it (no single quotes).
+      expected_failure: extended regex the binary's output must match.
+      engine: "checked" or "production": whose configuration it builds with.
+      args: arguments for the binary.
+      env: environment for the test.
+    """
+    if "'" in sed_script:
+        fail("sed_script must not contain single quotes")
+    select_files(name = name + "_unchanged", srcs = ["//core:engine_srcs"], exclude = [mutate])
+    select_files(name = name + "_original", srcs = ["//core:engine_srcs"], only = [mutate])
+    native.genrule(
+        name = name + "_mutated",
+        srcs = [":" + name + "_original"],
+        outs = [name + "_mutant/" + mutate],
+        cmd = "sed -e '%s' $< > $@ && ! cmp -s $< $@" % sed_script,
+        testonly = True,
+    )
+    checked = engine == "checked"
+    cc_library(
+        name = name + "_engine",
+        srcs = [
+            ":" + name + "_unchanged",
+            ":" + name + "_mutated",
+        ],
+        copts = CHECKED_COPTS if checked else [],
+        defines = CHECKED_DEFINES if checked else PRODUCTION_DEFINES,
+        linkopts = CHECKED_LINKOPTS if checked else ["-pthread"],
+        deps = [
+            "//core:atomic",
+            "//core:engine_private_headers",
+        ] + (CHECKED_DEPS if checked else PRODUCTION_DEPS),
+        tags = ["no_sanitizer"],
+        testonly = True,
+    )
     cc_binary(
         name = name,
-        srcs = srcs + engine_srcs,
-        copts = copts,
-        linkopts = linkopts,
-        deps = ["//core:atomic"],
-        tags = tags,
-        testonly = mutate != None,
-        visibility = ["//verify:__subpackages__"],
+        srcs = srcs,
+        copts = _TEST_COPTS[engine],
+        linkopts = _TEST_LINKOPTS[engine],
+        deps = [
+            ":" + name + "_engine",
+            "//core:engine_private_headers",
+        ],
+        tags = ["no_sanitizer"],
+        testonly = True,
     )
-    if mutate == None:
-        cc_test(
-            name = name + "_test",
-            size = size,
-            srcs = srcs + engine_srcs,
-            copts = copts,
-            linkopts = linkopts,
-            deps = ["//core:atomic"],
-            args = args,
-            env = env,
-            tags = tags,
-        )
-    else:
-        native.sh_test(
-            name = name + "_is_caught",
-            size = size,
-            srcs = ["//verify/mutants:expect_failure.sh"],
-            args = ["'%s'" % expected_failure, "$(location :%s)" % name] + args,
-            data = [":" + name],
-            env = env,
-            tags = tags,
-        )
+    mutant_is_caught_test(
+        name = name + "_is_caught",
+        binary = ":" + name,
+        expected_failure = expected_failure,
+        args = args,
+        env = env,
+    )

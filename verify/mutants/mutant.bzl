@@ -45,10 +45,35 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], dat
         tags = ["no_sanitizer"],
         testonly = True,
     )
-    native.sh_test(
+    mutant_is_caught_test(
         name = name + "_is_caught",
-        srcs = ["expect_failure.sh"],
-        args = ["'%s'" % expected_failure, "$(location :%s_suite)" % name] + args,
-        data = [":" + name + "_suite"] + data,
+        binary = ":" + name + "_suite",
+        expected_failure = expected_failure,
+        args = args,
+        data = data,
+    )
+
+def mutant_is_caught_test(name, binary, expected_failure, args = [], data = [], env = {}):
+    """A test that passes only if `binary` fails with output matching `expected_failure`.
+
+    Tagged no_sanitizer: a mutant carries its own sanitizer flags, which the
+    --config=asan/tsan flags would clash with.
+
+    Args:
+      name: the test's name (by convention `<mutant>_is_caught`).
+      binary: the mutant's binary.
+      expected_failure: an extended regex (no single quotes).
+      args: arguments for the binary.
+      data: files the binary reads.
+      env: environment for the binary.
+    """
+    if "'" in expected_failure:
+        fail("expected_failure must not contain single quotes")
+    native.sh_test(
+        name = name,
+        srcs = ["//verify/mutants:expect_failure.sh"],
+        args = ["'%s'" % expected_failure, "$(location %s)" % binary] + args,
+        data = [binary] + data,
+        env = env,
         tags = ["no_sanitizer"],
     )

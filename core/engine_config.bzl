@@ -1,0 +1,50 @@
+"""How each build of the engine is configured.
+
+Shared by //core (the `engine` and `engine_checked` libraries) and by the
+mutant builds in verify/engine, which compile a sed-edited engine source
+with exactly the configuration of the library they stand in for.
+
+  production   liburcu-bp, the flags of the build (what the Python extension
+               and C users link); under --config=tsan the rwlock RCU
+               stand-in instead, since liburcu has no TSan annotations.
+  checked      what verify/ stresses: the reclaiming rwlock RCU stand-in
+               with read-side assertions (src/rcu.h), and ThreadSanitizer
+               (ASan+UBSan under --config=asan, whose flags the whole
+               build then carries).
+"""
+
+PRODUCTION_DEFINES = select({
+    "//core:tsan_build": ["CYMADE_RCU_RWLOCK"],
+    "//conditions:default": [],
+})
+
+PRODUCTION_DEPS = select({
+    "//core:tsan_build": [],
+    "//conditions:default": ["//third_party/urcu:urcu_bp"],
+}) + [
+    # The wfcqueue benchmark strategy needs liburcu's common library in
+    # every build.
+    "//third_party/urcu:urcu_common",
+]
+
+CHECKED_DEFINES = ["CYMADE_RCU_RWLOCK"]
+
+CHECKED_COPTS = select({
+    "//core:asan_build": [],
+    "//conditions:default": [
+        "-fsanitize=thread",
+        "-O1",
+        "-g",
+        # eventcount.c's seq_cst fences are intended; TSan not modelling
+        # them is covered by verify/litmus, which runs the engine's own
+        # eventcount against the hardware.
+        "-Wno-tsan",
+    ],
+})
+
+CHECKED_LINKOPTS = ["-pthread"] + select({
+    "//core:asan_build": [],
+    "//conditions:default": ["-fsanitize=thread"],
+})
+
+CHECKED_DEPS = ["//third_party/urcu:urcu_common"]
