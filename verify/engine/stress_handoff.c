@@ -140,6 +140,7 @@ static void run_round(uint64_t round) {
     /* acquire: see on_idle. */
     while ((waker = cymade_atomic_u64_load(&shared.waker_worker, memory_order_acquire)) == 0) {
     }
+    /* acquire: see on_idle. */
     while (cymade_atomic_u64_load(&shared.idle_spells[waker - 1], memory_order_acquire) == spells[waker - 1]) {
     }
 
@@ -149,10 +150,12 @@ static void run_round(uint64_t round) {
                      cymade_pool_submit(shared.pool, run_barrier_job, &barrier_jobs[j], NULL) == CYMADE_OK);
     }
     stress_watch(MAIN_SLOT, "main", 0, "round #: barrier jobs to finish", round);
+    /* acquire: see run_barrier_job. */
     while (cymade_atomic_u64_load(&shared.finished, memory_order_acquire) < WORKERS) {
         sched_yield();
     }
     stress_unwatch(MAIN_SLOT);
+    /* relaxed: every job finished, and the acquire above saw it. */
     STRESS_CHECK(&stress_main_tally, cymade_atomic_u64_load(&shared.started, memory_order_relaxed) == WORKERS);
 }
 

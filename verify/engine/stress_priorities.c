@@ -209,6 +209,7 @@ static void check_urgent_order(stress_rng *rng, unsigned attempt) {
     cymade_future *gate;
     STRESS_CHECK(&stress_main_tally, cymade_pool_submit(pool, gate_job, NULL, &gate) == CYMADE_OK);
     stress_watch(MAIN_SLOT, "main", 0, "urgent order attempt #: the gate job to start", attempt);
+    /* acquire: see gate_job. */
     while (cymade_atomic_u64_load(&order_state.gate_running, memory_order_acquire) == 0) {
         sched_yield();
     }
@@ -234,6 +235,7 @@ static void check_urgent_order(stress_rng *rng, unsigned attempt) {
     if (!ascending) {
         printf("FAIL urgent order: urgent jobs ran out of priority order:");
         for (unsigned n = 0; n < URGENT_JOBS; n++) {
+            /* relaxed: ordered by the waits above. */
             printf(" %" PRId64, -(int64_t)cymade_atomic_u64_load(&order_state.order[n], memory_order_relaxed));
         }
         printf(" (lowest value first expected)\n");
