@@ -445,10 +445,10 @@ static int wait_for_job(worker *self, queued_job *job) {
         }
         struct timespec deadline = {.tv_sec = (time_t)(wake_at / 1000000000u), .tv_nsec = (long)(wake_at % 1000000000u)};
         pool->strategy->park(pool->queue, worker_has_other_work, self, wake_at ? &deadline : NULL);
-        found = find_job(self, job, &wake_at);
-        if (found != 0) {
-            return found;
-        }
+        /* Woken: search again rather than just look once.  A worker woken
+         * by a searcher's hand-off must hand off in its turn if it finds a
+         * job, or of several jobs pushed while the first searcher searched
+         * (which woke nobody) only two would get a worker. */
     }
 }
 

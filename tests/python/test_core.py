@@ -15,6 +15,8 @@ GATE_SUITES = {
             "stress_ring_growth",
             "stress_park_wake",
             "stress_pool",
+            "stress_handoff",
+            "stress_priorities",
             "validate_rcu_swap",
             "pool_fuzz_replay",
         )

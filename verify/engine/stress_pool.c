@@ -20,15 +20,15 @@
  *     previous job ended was started while that urgent job was running: a
  *     violation.  (A normal job started before the urgent one was queued may
  *     legitimately still be running, and is not flagged.)
+ *   - liveness: a round whose shutdown does not return while no job ends is
+ *     a deadlock or a lost wakeup, which the watchdog of
+ *     verify/stress/stress.h reports.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cymade/pool.h"
 #include "verify/stress/stress.h"
@@ -37,6 +37,7 @@
 #define JOBS_PER_PRODUCER 250
 #define MAX_WORKERS 3
 #define URGENT_SLOTS 64
+#define SHUTTER_SLOT 0 /* the watchdog's (verify/stress/stress.h) */
 
 enum kind { NORMAL, URGENT, BACKGROUND };
 
@@ -61,6 +62,7 @@ typedef struct round {
     cymade_atomic_u64 urgent_start[URGENT_SLOTS]; /* 0: free, else start tick */
     cymade_atomic_u64 violations;
     cymade_atomic_u64 late_accepts;
+    uint64_t number; /* for the watchdog's message */
 } round;
 
 static void spin_a_little(unsigned n) {
@@ -104,6 +106,7 @@ static int job_body(void *arg, void **result) {
         cymade_atomic_u64_store(&r->last_end[worker], cymade_atomic_u64_fetch_add(&r->clock, 1, memory_order_seq_cst) + 1,
                                 memory_order_seq_cst);
     }
+    stress_progress(SHUTTER_SLOT);
     *result = job;
     return 0;
 }
@@ -122,6 +125,7 @@ static void producer(round *r, stress_thread *t) {
         bool after_shutdown = cymade_atomic_u64_load(&r->shutdown_returned, memory_order_acquire) != 0;
         job->submit_rc = cymade_pool_schedule(r->pool, priority, job_body, job, &job->future);
         cymade_atomic_u64_fetch_add(&r->submitted, 1, memory_order_release);
+        stress_progress(SHUTTER_SLOT);
         STRESS_CHECK(&t->tally, job->submit_rc == CYMADE_OK || job->submit_rc == CYMADE_ESHUTDOWN);
         if (after_shutdown && job->submit_rc != CYMADE_ESHUTDOWN) {
             cymade_atomic_u64_fetch_add(&r->late_accepts, 1, memory_order_relaxed);
@@ -136,12 +140,17 @@ static void producer(round *r, stress_thread *t) {
     }
 }
 
+/* The shutter waits for the producers, then for shutdown(wait=true), which
+ * returns once the workers ran every job and left: a deadlock or a lost
+ * wakeup there is the watchdog's.  Submits and job ends beat its slot. */
 static void shutter(round *r, stress_thread *t) {
-    (void)t;
+    stress_watch(SHUTTER_SLOT, "shutter", 0, "round #: producers to submit", r->number);
     while (cymade_atomic_u64_load(&r->submitted, memory_order_acquire) < r->shutdown_after) {
         sched_yield();
     }
+    stress_watch(SHUTTER_SLOT, "shutter", 0, "round #: shutdown(wait=true) to return", r->number);
     STRESS_CHECK(&t->tally, cymade_pool_shutdown(r->pool, true, r->cancel_pending) == CYMADE_OK);
+    stress_unwatch(SHUTTER_SLOT);
     cymade_atomic_u64_store(&r->shutdown_returned, 1, memory_order_release);
 }
 
@@ -154,43 +163,16 @@ static void body(stress_thread *t) {
     }
 }
 
-/* A round that does not finish within HANG_SECONDS is a deadlock or a lost
- * wakeup (shutdown(wait=true) joins the workers): report it and exit rather
- * than let the test time out silently. */
-#define HANG_SECONDS 10
-static cymade_atomic_u64 rounds_finished;
-
-static void *hang_watchdog(void *argument) {
-    (void)argument;
-    uint64_t seen = UINT64_MAX;
-    unsigned stalled = 0;
-    for (;;) {
-        sleep(1);
-        uint64_t now = cymade_atomic_u64_load(&rounds_finished, memory_order_relaxed);
-        stalled = now == seen ? stalled + 1 : 0;
-        seen = now;
-        if (stalled >= HANG_SECONDS) {
-            printf("FAIL: round %" PRIu64 " hung for %d s (a pool deadlock or lost wakeup; attach gdb)\n", now,
-                   HANG_SECONDS);
-            printf("stress_pool: 0 passed, 1 failed\n");
-            fflush(stdout);
-            _exit(1);
-        }
-    }
-    return NULL;
-}
-
 int main(void) {
     stress_options options = stress_options_from_env("pool");
-    pthread_t watchdog;
-    pthread_create(&watchdog, NULL, hang_watchdog, NULL);
-    pthread_detach(watchdog);
+    stress_watchdog_start("pool", STRESS_WATCHDOG_DEFAULT_SECONDS);
     stress_rng rng;
     stress_rng_seed(&rng, options.seed, 999);
     uint64_t rounds[2] = {0, 0}, accepted = 0, done = 0, cancelled = 0, refused = 0, urgent_done = 0;
     stress_deadline deadline = stress_deadline_after(options.seconds);
     for (uint64_t k = 0; k == 0 || !stress_deadline_passed(&deadline) || rounds[1] == 0; k++) {
         round *r = calloc(1, sizeof *r);
+        r->number = k;
         cymade_pool_options po;
         cymade_pool_options_init(&po, 2 + stress_rng_below(&rng, 2));
         po.strategy = (k % 2) ? CYMADE_STRATEGY_MUTEX : CYMADE_STRATEGY_RINGS;
@@ -235,8 +217,8 @@ int main(void) {
         STRESS_CHECK(&stress_main_tally, cymade_pool_destroy(r->pool) == CYMADE_OK);
         rounds[k % 2]++;
         free(r);
-        cymade_atomic_u64_fetch_add(&rounds_finished, 1, memory_order_relaxed);
     }
+    stress_watchdog_stop();
     printf("stress_pool: %" PRIu64 " rings + %" PRIu64 " mutex rounds; %" PRIu64 " accepted (%" PRIu64
            " done, %" PRIu64 " urgent; %" PRIu64 " cancelled), %" PRIu64 " refused\n",
            rounds[0], rounds[1], accepted, done, urgent_done, cancelled, refused);

@@ -23,6 +23,9 @@
 
 #define ITEMS_PER_PRODUCER 60000
 #define MAX_SIDE 4
+/* The watchdog's (verify/stress/stress.h): every push and pop is progress,
+ * so a lost item (consumers waiting for it forever) is reported. */
+#define PHASE_SLOT 0
 
 typedef struct item {
     uint32_t producer;
@@ -63,6 +66,7 @@ static void producer_body(phase *ph, stress_thread *t, unsigned p) {
         STRESS_CHECK(&t->tally, result == RING_PUSHED);
         n++;
         cymade_atomic_u64_fetch_add(&ph->pushed_total, 1, memory_order_release);
+        stress_progress(PHASE_SLOT);
         stress_maybe_yield(&t->rng);
     }
     ph->pushed[p] = n;
@@ -88,6 +92,7 @@ static void consumer_body(phase *ph, stress_thread *t) {
             STRESS_CHECK(&t->tally, (int64_t)it->sequence > last[it->producer]);
             last[it->producer] = (int64_t)it->sequence;
             cymade_atomic_u64_fetch_add(&ph->popped_total, 1, memory_order_relaxed);
+            stress_progress(PHASE_SLOT);
             stress_maybe_yield(&t->rng);
             continue;
         }
@@ -112,6 +117,7 @@ static void phase_body(stress_thread *t) {
 
 int main(void) {
     stress_options options = stress_options_from_env("ring");
+    stress_watchdog_start("ring", STRESS_WATCHDOG_DEFAULT_SECONDS);
     static const unsigned shapes[][2] = {{1, 1}, {2, 2}, {4, 4}, {1, 4}, {4, 1}};
     static const size_t capacities[] = {2, 4};
     const unsigned shape_count = sizeof shapes / sizeof shapes[0];
@@ -127,7 +133,9 @@ int main(void) {
             ph->items[p] = calloc(ITEMS_PER_PRODUCER, sizeof(item));
         }
         ph->deadline = stress_deadline_after(options.seconds / steps);
+        stress_watch(PHASE_SLOT, "ring phase #", step, "pushed items not popped, or a full ring not popped", 0);
         stress_run_threads(ph->producers + ph->consumers, options.seed + step, phase_body, ph);
+        stress_unwatch(PHASE_SLOT);
 
         uint64_t pushed = 0;
         for (unsigned p = 0; p < ph->producers; p++) {
@@ -146,6 +154,7 @@ int main(void) {
         ring_free(ph->r);
         free(ph);
     }
+    stress_watchdog_stop();
     printf("stress_ring: %" PRIu64 " items through %u phases\n", total_items, steps);
     return stress_report("ring");
 }

@@ -7,6 +7,9 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include "cymade/atomic.h"
 
 /* Fixed so that runs are repeatable unless a seed is asked for. */
 #define STRESS_DEFAULT_SEED UINT64_C(0x5EEDC0DE2024)
@@ -132,4 +135,143 @@ int stress_report(const char *test_name) {
     printf("stress_%s: %" PRIu64 " passed, %" PRIu64 " failed\n", test_name, stress_main_tally.passed,
            stress_main_tally.failed);
     return stress_main_tally.failed == 0 ? 0 : 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Watchdog (see stress.h).                                                 */
+
+/* How often the watchdog looks: a small fraction of any sensible limit. */
+#define WATCHDOG_TICK_NS 20000000L
+
+typedef struct watch_slot {
+    cymade_atomic_u64 watching;
+    cymade_atomic_u64 beats;
+    cymade_atomic_ptr role; /* const char *, a string constant */
+    cymade_atomic_u64 role_number;
+    cymade_atomic_ptr what; /* const char *, a string constant */
+    cymade_atomic_u64 what_number;
+} watch_slot;
+
+/* The watchdog thread's own record of a slot. */
+typedef struct watch_view {
+    uint64_t beats_seen;
+    uint64_t quiet_since_ns;
+} watch_view;
+
+static watch_slot watch_slots[STRESS_WATCH_SLOTS];
+static cymade_atomic_u64 watchdog_stopping;
+static pthread_t watchdog_thread;
+/* Written before the watchdog thread is created, read only by it. */
+static const char *watchdog_test_name;
+static uint64_t watchdog_limit_ns;
+
+static uint64_t monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+/* Prints `text` with its `#` replaced by `number`. */
+static void print_numbered(const char *text, uint64_t number) {
+    for (const char *c = text; *c != '\0'; c++) {
+        if (*c == '#') {
+            printf("%" PRIu64, number);
+        } else {
+            putchar(*c);
+        }
+    }
+}
+
+/* Fails the test if a watched slot has been quiet for the limit. */
+static void check_slots(watch_view *views, uint64_t now) {
+    unsigned stuck = 0;
+    for (unsigned i = 0; i < STRESS_WATCH_SLOTS; i++) {
+        watch_slot *slot = &watch_slots[i];
+        /* relaxed (every access in the watchdog): it only needs to notice
+         * changes, and must add no happens-before edge (see stress.h). */
+        uint64_t beats = cymade_atomic_u64_load(&slot->beats, memory_order_relaxed);
+        bool watching = cymade_atomic_u64_load(&slot->watching, memory_order_relaxed) != 0;
+        if (!watching || beats != views[i].beats_seen) {
+            views[i].beats_seen = beats;
+            views[i].quiet_since_ns = now;
+        } else if (now - views[i].quiet_since_ns >= watchdog_limit_ns) {
+            printf(stuck == 0 ? "FAIL watchdog: no progress for %.1f s: " : ", ", (double)watchdog_limit_ns / 1e9);
+            print_numbered(cymade_atomic_ptr_load(&slot->role, memory_order_relaxed),
+                           cymade_atomic_u64_load(&slot->role_number, memory_order_relaxed));
+            printf(" (");
+            print_numbered(cymade_atomic_ptr_load(&slot->what, memory_order_relaxed),
+                           cymade_atomic_u64_load(&slot->what_number, memory_order_relaxed));
+            printf(")");
+            stuck++;
+        }
+    }
+    if (stuck > 0) {
+        printf("\nstress_%s: 1 failed (watchdog; hung threads are not joined)\n", watchdog_test_name);
+        fflush(stdout);
+        _exit(1);
+    }
+}
+
+static void *watchdog_main(void *argument) {
+    (void)argument;
+    watch_view views[STRESS_WATCH_SLOTS] = {{0}};
+    uint64_t last_tick = monotonic_ns();
+    while (cymade_atomic_u64_load(&watchdog_stopping, memory_order_relaxed) == 0) {
+        struct timespec tick = {.tv_sec = 0, .tv_nsec = WATCHDOG_TICK_NS};
+        nanosleep(&tick, NULL);
+        uint64_t now = monotonic_ns();
+        /* A tick far too late means this whole process was not scheduled
+         * (a loaded machine): nobody could make progress, so start afresh. */
+        if (now - last_tick > watchdog_limit_ns / 2) {
+            for (unsigned i = 0; i < STRESS_WATCH_SLOTS; i++) {
+                views[i].quiet_since_ns = now;
+            }
+        }
+        last_tick = now;
+        check_slots(views, now);
+    }
+    return NULL;
+}
+
+void stress_watchdog_start(const char *test_name, double seconds) {
+    const char *limit = getenv("CYMADE_STRESS_WATCHDOG_SECONDS");
+    if (limit != NULL && *limit != '\0') {
+        seconds = strtod(limit, NULL);
+    }
+    watchdog_test_name = test_name;
+    watchdog_limit_ns = (uint64_t)(seconds * 1e9);
+    /* relaxed: the thread is created after this store (pthread_create orders it). */
+    cymade_atomic_u64_store(&watchdog_stopping, 0, memory_order_relaxed);
+    if (pthread_create(&watchdog_thread, NULL, watchdog_main, NULL) != 0) {
+        fprintf(stderr, "pthread_create failed\n");
+        exit(2);
+    }
+}
+
+void stress_watch(unsigned slot, const char *role, uint64_t role_number, const char *what, uint64_t what_number) {
+    watch_slot *watched = &watch_slots[slot];
+    /* relaxed (every access by the watched threads): see stress.h; a report
+     * reads a slot that has not changed for the whole limit. */
+    cymade_atomic_ptr_store(&watched->role, (void *)role, memory_order_relaxed);
+    cymade_atomic_u64_store(&watched->role_number, role_number, memory_order_relaxed);
+    cymade_atomic_ptr_store(&watched->what, (void *)what, memory_order_relaxed);
+    cymade_atomic_u64_store(&watched->what_number, what_number, memory_order_relaxed);
+    cymade_atomic_u64_store(&watched->watching, 1, memory_order_relaxed);
+    stress_progress(slot);
+}
+
+void stress_progress(unsigned slot) {
+    /* relaxed: see stress_watch. */
+    cymade_atomic_u64_fetch_add(&watch_slots[slot].beats, 1, memory_order_relaxed);
+}
+
+void stress_unwatch(unsigned slot) {
+    /* relaxed: see stress_watch. */
+    cymade_atomic_u64_store(&watch_slots[slot].watching, 0, memory_order_relaxed);
+}
+
+void stress_watchdog_stop(void) {
+    /* relaxed: pthread_join below orders the watchdog's exit for us. */
+    cymade_atomic_u64_store(&watchdog_stopping, 1, memory_order_relaxed);
+    pthread_join(watchdog_thread, NULL);
 }

@@ -90,4 +90,41 @@ void stress_run_threads(unsigned thread_count, uint64_t seed, void (*body)(stres
 /* Prints `stress_<name>: N passed, N failed`; returns the exit status. */
 int stress_report(const char *test_name);
 
+/* Watchdog: turns a hang (a lost wake-up, a deadlock) into a quick, named
+ * failure instead of a test timeout.  A thread that is about to wait for
+ * something watches a slot, describing itself and what it waits for; whoever
+ * makes that wait progress beats the slot (stress_progress); the waiter
+ * unwatches the slot when its wait is over.  A slot watched without a beat
+ * for the watchdog's limit fails the test: the watchdog prints
+ *   FAIL watchdog: no progress for 1.5 s: waiter 3 (future of job 17 not done), ...
+ *   stress_<name>: 1 failed (watchdog; hung threads are not joined)
+ * and exits with status 1 (a hung thread cannot be joined).
+ * A wait that legitimately lasts long must be beaten while it lasts.
+ *
+ * Roles and descriptions are string constants in which `#` stands for the
+ * number passed with them.  Every access is a relaxed atomic: no lock is
+ * taken, so the watchdog adds no happens-before edge between the threads it
+ * watches and cannot hide a data race from TSan. */
+enum { STRESS_WATCH_SLOTS = 64 };
+
+/* The limit unless CYMADE_STRESS_WATCHDOG_SECONDS overrides it. */
+#define STRESS_WATCHDOG_DEFAULT_SECONDS 1.5
+
+/* Starts the watchdog thread (one per process) with a limit of `seconds`. */
+void stress_watchdog_start(const char *test_name, double seconds);
+
+/* Slot `slot` (< STRESS_WATCH_SLOTS) waits from now on: `role` names the
+ * waiter ("waiter #" with role_number 3: "waiter 3"), `what` what it waits
+ * for ("future of job # not done" with what_number 17).  Counts as a beat. */
+void stress_watch(unsigned slot, const char *role, uint64_t role_number, const char *what, uint64_t what_number);
+
+/* A beat: what slot `slot` waits for has moved.  Any thread may call it. */
+void stress_progress(unsigned slot);
+
+/* Slot `slot` waits no more. */
+void stress_unwatch(unsigned slot);
+
+/* Stops and joins the watchdog thread. */
+void stress_watchdog_stop(void);
+
 #endif /* CYMADE_VERIFY_STRESS_H */

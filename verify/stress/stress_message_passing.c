@@ -41,7 +41,7 @@ static uint64_t payload_word(unsigned pair, uint64_t round, unsigned word) {
 /* Waits until the reader has acknowledged `round`; false if time ran out. */
 static bool wait_for_ack(mailbox *box, uint64_t round, const stress_deadline *deadline) {
     /* Acquire: the reader's reads of that round's payload happen before we
-     * overwrite it. */
+     * overwrite it.  (Bounded by the deadline: not the watchdog's.) */
     while (cymade_atomic_u64_load(&box->consumed_round, memory_order_acquire) != round) {
         if (stress_deadline_passed(deadline)) {
             return false;
@@ -59,17 +59,22 @@ static void write_rounds(stress_thread *self, unsigned pair, mailbox *box, const
         }
         /* Release: publishes the payload written above to the acquiring reader. */
         cymade_atomic_u64_store(&box->published_round, round, memory_order_release);
+        stress_progress(pair);
     }
     /* Release for uniformity; the reader reads no payload after ROUND_DONE. */
     cymade_atomic_u64_store(&box->published_round, ROUND_DONE, memory_order_release);
 }
 
+/* The reader waits for each round without a deadline: the watchdog's (the
+ * writer's publishes are its progress). */
 static void read_rounds(stress_thread *self, unsigned pair, mailbox *box) {
+    stress_watch(pair, "reader #", pair, "the writer to publish a round or ROUND_DONE", 0);
     for (uint64_t round = 1;; round++) {
         uint64_t published;
         /* Acquire: pairs with the writer's release, so the payload is ours to read. */
         while ((published = cymade_atomic_u64_load(&box->published_round, memory_order_acquire)) != round) {
             if (published == ROUND_DONE) {
+                stress_unwatch(pair);
                 return;
             }
             sched_yield();
@@ -111,9 +116,11 @@ static void run_message_passing(unsigned thread_count, uint64_t seed, double sec
 
 int main(void) {
     stress_options options = stress_options_from_env("message_passing");
+    stress_watchdog_start("message_passing", STRESS_WATCHDOG_DEFAULT_SECONDS);
     double seconds_per_run = options.seconds / STRESS_THREAD_COUNT_STEPS;
     for (unsigned i = 0; i < STRESS_THREAD_COUNT_STEPS; i++) {
         run_message_passing(STRESS_THREAD_COUNTS[i], options.seed, seconds_per_run);
     }
+    stress_watchdog_stop();
     return stress_report("message_passing");
 }
