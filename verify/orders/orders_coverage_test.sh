@@ -52,7 +52,8 @@ signatures=$(awk '/^CYMADE_ALWAYS_INLINE/ { joined = "" ; open = 1 }
 expected_cases() {
     local signature name operation order
     while IFS= read -r signature; do
-        name=$(grep -oE 'cymade_atomic_[a-z0-9_]+[[:space:]]*\(' <<<"$signature" | head -n 1 | sed -E 's/[[:space:]]*\($//')
+        name=$(grep -oE 'cymade_atomic_[a-z0-9_]+[[:space:]]*\(' <<<"$signature" | head -n 1 |
+            sed -E 's/[[:space:]]*\($//')
         # type.function, e.g. cymade_atomic_u64_fetch_add -> u64.fetch_add
         operation=$(sed -E 's/^cymade_atomic_([a-z0-9]+)_/\1./' <<<"$name")
         case "$signature" in

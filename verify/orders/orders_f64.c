@@ -1,6 +1,7 @@
 /* cymade_atomic_f64_* as the orders suite drives them (orders.h): each
  * operation's start value, how it publishes, and how it observes.  Every
- * value here is exact in a double, so == is a bitwise comparison. */
+ * value here is exact, and none is a NaN or a negative zero, so == agrees
+ * with the header's bitwise comparison. */
 #include "orders.h"
 
 #define PUBLISHED 1.0
@@ -85,7 +86,7 @@ static bool fetch_op_observe(orders_flag *flag, memory_order order) {
  * succeeds at once. */
 static bool compare_exchange_strong_publish(orders_flag *flag, memory_order order) {
     double expected = 0.0;
-    /* Relaxed failure: a failure here is a wrong result, not an observation. */
+    /* Relaxed failure: a failure is a wrong result here. */
     bool stored = cymade_atomic_f64_compare_exchange_strong(&flag->f64, &expected, PUBLISHED, order,
                                                             memory_order_relaxed);
     return stored && expected == 0.0;
@@ -94,8 +95,7 @@ static bool compare_exchange_strong_publish(orders_flag *flag, memory_order orde
 /* Succeeds, rewriting PUBLISHED over itself, once the flag is PUBLISHED. */
 static bool compare_exchange_strong_observe(orders_flag *flag, memory_order order) {
     double expected = PUBLISHED;
-    /* Relaxed failure: only a success may acquire, so the success order alone
-     * is tested. */
+    /* Relaxed failure: only the success order may acquire here. */
     return cymade_atomic_f64_compare_exchange_strong(&flag->f64, &expected, PUBLISHED, order,
                                                      memory_order_relaxed);
 }
@@ -113,8 +113,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
     double expected;
     do {
         expected = 0.0;
-        /* Relaxed failure: a failure here is a retry or a wrong result, not an
-         * observation. */
+        /* Relaxed failure: a failure is a retry or a wrong result here. */
     } while (!cymade_atomic_f64_compare_exchange_weak(&flag->f64, &expected, PUBLISHED, order,
                                                       memory_order_relaxed) &&
              expected == 0.0);
@@ -124,8 +123,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
 /* A spurious failure only means "not yet": the reader calls again. */
 static bool compare_exchange_weak_observe(orders_flag *flag, memory_order order) {
     double expected = PUBLISHED;
-    /* Relaxed failure: only a success may acquire, so the success order alone
-     * is tested. */
+    /* Relaxed failure: only the success order may acquire here. */
     return cymade_atomic_f64_compare_exchange_weak(&flag->f64, &expected, PUBLISHED, order, memory_order_relaxed);
 }
 

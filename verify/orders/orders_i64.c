@@ -85,7 +85,7 @@ static bool fetch_xor_observe(orders_flag *flag, memory_order order) {
  * succeeds at once. */
 static bool compare_exchange_strong_publish(orders_flag *flag, memory_order order) {
     int64_t expected = 0;
-    /* Relaxed failure: a failure here is a wrong result, not an observation. */
+    /* Relaxed failure: a failure is a wrong result here. */
     bool stored = cymade_atomic_i64_compare_exchange_strong(&flag->i64, &expected, PUBLISHED, order,
                                                             memory_order_relaxed);
     return stored && expected == 0;
@@ -94,8 +94,7 @@ static bool compare_exchange_strong_publish(orders_flag *flag, memory_order orde
 /* Succeeds, rewriting PUBLISHED over itself, once the flag is PUBLISHED. */
 static bool compare_exchange_strong_observe(orders_flag *flag, memory_order order) {
     int64_t expected = PUBLISHED;
-    /* Relaxed failure: only a success may acquire, so the success order alone
-     * is tested. */
+    /* Relaxed failure: only the success order may acquire here. */
     return cymade_atomic_i64_compare_exchange_strong(&flag->i64, &expected, PUBLISHED, order,
                                                      memory_order_relaxed);
 }
@@ -113,8 +112,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
     int64_t expected;
     do {
         expected = 0;
-        /* Relaxed failure: a failure here is a retry or a wrong result, not an
-         * observation. */
+        /* Relaxed failure: a failure is a retry or a wrong result here. */
     } while (!cymade_atomic_i64_compare_exchange_weak(&flag->i64, &expected, PUBLISHED, order,
                                                       memory_order_relaxed) &&
              expected == 0);
@@ -124,8 +122,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
 /* A spurious failure only means "not yet": the reader calls again. */
 static bool compare_exchange_weak_observe(orders_flag *flag, memory_order order) {
     int64_t expected = PUBLISHED;
-    /* Relaxed failure: only a success may acquire, so the success order alone
-     * is tested. */
+    /* Relaxed failure: only the success order may acquire here. */
     return cymade_atomic_i64_compare_exchange_weak(&flag->i64, &expected, PUBLISHED, order, memory_order_relaxed);
 }
 

@@ -4,7 +4,11 @@
  *   orders_suite          runs every case; prints a line per failure and
  *                         `orders: N passed, N failed`.  TSan prints its own
  *                         report for a missing happens-before and makes the
- *                         exit status non-zero.
+ *                         exit status non-zero.  The report names the case
+ *                         (its threads carry the case's name); races with the
+ *                         same stacks are reported once, so a broken operation
+ *                         shows its first case only, unless
+ *                         TSAN_OPTIONS=suppress_equal_stacks=0.
  *   orders_suite --list   prints every case's name, one a line (the coverage
  *                         check compares them with the header's pairs).
  */

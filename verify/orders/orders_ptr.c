@@ -37,7 +37,7 @@ static bool exchange_observe(orders_flag *flag, memory_order order) {
  * succeeds at once. */
 static bool compare_exchange_strong_publish(orders_flag *flag, memory_order order) {
     void *expected = NULL;
-    /* Relaxed failure: a failure here is a wrong result, not an observation. */
+    /* Relaxed failure: a failure is a wrong result here. */
     bool stored = cymade_atomic_ptr_compare_exchange_strong(&flag->ptr, &expected, PUBLISHED, order,
                                                             memory_order_relaxed);
     return stored && expected == NULL;
@@ -46,8 +46,7 @@ static bool compare_exchange_strong_publish(orders_flag *flag, memory_order orde
 /* Succeeds, rewriting PUBLISHED over itself, once the flag is PUBLISHED. */
 static bool compare_exchange_strong_observe(orders_flag *flag, memory_order order) {
     void *expected = PUBLISHED;
-    /* Relaxed failure: only a success may acquire, so the success order alone
-     * is tested. */
+    /* Relaxed failure: only the success order may acquire here. */
     return cymade_atomic_ptr_compare_exchange_strong(&flag->ptr, &expected, PUBLISHED, order,
                                                      memory_order_relaxed);
 }
@@ -65,8 +64,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
     void *expected;
     do {
         expected = NULL;
-        /* Relaxed failure: a failure here is a retry or a wrong result, not an
-         * observation. */
+        /* Relaxed failure: a failure is a retry or a wrong result here. */
     } while (!cymade_atomic_ptr_compare_exchange_weak(&flag->ptr, &expected, PUBLISHED, order,
                                                       memory_order_relaxed) &&
              expected == NULL);
@@ -76,8 +74,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
 /* A spurious failure only means "not yet": the reader calls again. */
 static bool compare_exchange_weak_observe(orders_flag *flag, memory_order order) {
     void *expected = PUBLISHED;
-    /* Relaxed failure: only a success may acquire, so the success order alone
-     * is tested. */
+    /* Relaxed failure: only the success order may acquire here. */
     return cymade_atomic_ptr_compare_exchange_weak(&flag->ptr, &expected, PUBLISHED, order, memory_order_relaxed);
 }
 

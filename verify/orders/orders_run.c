@@ -16,8 +16,7 @@
  * spinning when the writer publishes.  Plain <stdatomic.h>, not the header
  * under test, so a mutant cannot break the harness. */
 static void wait_for_both_threads(orders_channel *channel) {
-    /* Relaxed: only the timing is wanted, and relaxed adds no happens-before
-     * that could hide the one under test. */
+    /* Relaxed: timing only; it must add no happens-before of its own. */
     atomic_fetch_add_explicit(&channel->threads_started, 1, memory_order_relaxed);
     /* Relaxed: as above. */
     while (atomic_load_explicit(&channel->threads_started, memory_order_relaxed) < 2) {

@@ -83,7 +83,7 @@ static bool fetch_xor_observe(orders_flag *flag, memory_order order) {
  * succeeds at once. */
 static bool compare_exchange_strong_publish(orders_flag *flag, memory_order order) {
     uint64_t expected = 0;
-    /* Relaxed failure: a failure here is a wrong result, not an observation. */
+    /* Relaxed failure: a failure is a wrong result here. */
     bool stored = cymade_atomic_u64_compare_exchange_strong(&flag->u64, &expected, PUBLISHED, order,
                                                             memory_order_relaxed);
     return stored && expected == 0;
@@ -92,8 +92,7 @@ static bool compare_exchange_strong_publish(orders_flag *flag, memory_order orde
 /* Succeeds, rewriting PUBLISHED over itself, once the flag is PUBLISHED. */
 static bool compare_exchange_strong_observe(orders_flag *flag, memory_order order) {
     uint64_t expected = PUBLISHED;
-    /* Relaxed failure: only a success may acquire, so the success order alone
-     * is tested. */
+    /* Relaxed failure: only the success order may acquire here. */
     return cymade_atomic_u64_compare_exchange_strong(&flag->u64, &expected, PUBLISHED, order,
                                                      memory_order_relaxed);
 }
@@ -111,8 +110,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
     uint64_t expected;
     do {
         expected = 0;
-        /* Relaxed failure: a failure here is a retry or a wrong result, not an
-         * observation. */
+        /* Relaxed failure: a failure is a retry or a wrong result here. */
     } while (!cymade_atomic_u64_compare_exchange_weak(&flag->u64, &expected, PUBLISHED, order,
                                                       memory_order_relaxed) &&
              expected == 0);
@@ -122,8 +120,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
 /* A spurious failure only means "not yet": the reader calls again. */
 static bool compare_exchange_weak_observe(orders_flag *flag, memory_order order) {
     uint64_t expected = PUBLISHED;
-    /* Relaxed failure: only a success may acquire, so the success order alone
-     * is tested. */
+    /* Relaxed failure: only the success order may acquire here. */
     return cymade_atomic_u64_compare_exchange_weak(&flag->u64, &expected, PUBLISHED, order, memory_order_relaxed);
 }
 
