@@ -1,8 +1,9 @@
 """How each build of the engine is configured.
 
-Shared by //core (the `engine` and `engine_checked` libraries) and by the
+Shared by //core (the `engine` and `engine_checked` libraries), by the
 mutant builds in verify/engine, which compile a sed-edited engine source
-with exactly the configuration of the library they stand in for.
+with exactly the configuration of the library they stand in for, and by
+verify/'s atomics suites, which take the checked sanitizer flags.
 
   production   liburcu-bp, the flags of the build (what the Python extension
                and C users link); under --config=tsan the rwlock RCU

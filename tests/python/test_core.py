@@ -5,6 +5,7 @@ import cymade
 GATE_SUITES = {
     "litmus",
     "ops",
+    "orders",
     "stress_counters",
     "stress_cas_loops",
     "stress_message_passing",
