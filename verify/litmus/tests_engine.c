@@ -47,9 +47,10 @@
  *     no weakening of either shows in SB+park-wake[idle].
  *   - ring.c's release/acquire on the cell sequence and future.c's acq_rel
  *     transition / acquire state load: x86 never reorders message passing,
- *     so weakening them shows only on weaker hardware or under
- *     ThreadSanitizer (verify/engine/BUILD.bazel, ring_relaxed_cell_publish);
- *     the MP tests run the real code so such machines and builds check it.
+ *     so weakening any of them passes here on x86.  Built with
+ *     --config=tsan, the MP tests catch it: ThreadSanitizer reports the
+ *     payload, job, result or status read as a data race (so does
+ *     verify/engine/BUILD.bazel's ring_relaxed_cell_publish for the ring).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,13 @@ static void *created(void *object, const char *what) {
     return object;
 }
 
+/* Whole cache lines for one record's object, so that no other record's
+ * object shares a line with it. */
+static void *allocate_lines(size_t size, const char *what) {
+    size_t rounded = (size + CYMADE_CACHELINE_SIZE - 1) / CYMADE_CACHELINE_SIZE * CYMADE_CACHELINE_SIZE;
+    return created(aligned_alloc(CYMADE_CACHELINE_SIZE, rounded), what);
+}
+
 /* True iff a waiter that kept its announcement with `key` would block for
  * good in eventcount_wait: the epoch (bits 0-31 of the state word, see
  * eventcount.h) is still its key, so no wake-up followed its prepare. */
@@ -93,7 +101,7 @@ static bool wake_up_lost(const eventcount *ec, uint32_t key) {
 
 static void init_park_wake(litmus_record *record) {
     cymade_atomic_u64_init(&record->x.u64, 0);
-    eventcount *ec = created(aligned_alloc(CYMADE_CACHELINE_SIZE, sizeof *ec), "an eventcount");
+    eventcount *ec = allocate_lines(sizeof *ec, "an eventcount");
     eventcount_init(ec);
     record->object = (litmus_object){.pointer = ec, .release = free};
 }
@@ -138,7 +146,7 @@ static void release_idle_park(void *pointer) {
 }
 
 static void init_idle_park(litmus_record *record) {
-    idle_park *park = created(aligned_alloc(CYMADE_CACHELINE_SIZE, sizeof *park), "an eventcount");
+    idle_park *park = allocate_lines(sizeof *park, "an eventcount and its ring");
     eventcount_init(&park->idle);
     park->jobs = created(ring_create(RING_CAPACITY), "a ring");
     record->object = (litmus_object){.pointer = park, .release = release_idle_park};
@@ -209,13 +217,13 @@ static void free_future(cymade_future *future) {
     free(future);
 }
 
-/* Drops the future's only reference; free_future runs. */
+/* Drops the future's only reference, so free_future runs. */
 static void release_future(void *pointer) {
     cymade_future_release(pointer);
 }
 
 static void init_future_state(litmus_record *record) {
-    cymade_future *future = created(malloc(sizeof *future), "a future");
+    cymade_future *future = allocate_lines(sizeof *future, "a future");
     cymade_future_init(future, NULL, NULL, free_future);
     (void)future_start(future); /* PENDING -> RUNNING, as the worker that runs the job */
     record->object = (litmus_object){.pointer = future, .release = release_future};
