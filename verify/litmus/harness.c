@@ -27,7 +27,7 @@
 #endif
 
 /* Records per batch (litmus7 "-s"): big enough that the batch barrier is
- * amortised, small enough (~2.2 MB) that a batch is allocated fresh. */
+ * amortised, small enough (~2.6 MB) that a batch is allocated fresh. */
 enum { LITMUS_BATCH_RECORDS = 5000 };
 
 /* A waiting thread spins this many polls before it yields its CPU: the
@@ -179,6 +179,12 @@ static litmus_record *prepare_batch(const litmus_test *test, long count) {
     return batch;
 }
 
+static void release_object(litmus_object *object) {
+    if (object->release != NULL) {
+        object->release(object->pointer);
+    }
+}
+
 static void pin_to_cpu(int cpu) {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -227,6 +233,7 @@ static void *litmus_thread_main(void *raw) {
         if (self == 0) {
             for (long i = 0; i < count; ++i) {
                 state->witnesses += test->witness(&batch[i]) ? 1 : 0;
+                release_object(&batch[i].object);
             }
             free(batch);
         }

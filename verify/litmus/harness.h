@@ -68,12 +68,22 @@ typedef struct litmus_payload {
     alignas(LITMUS_CACHE_LINE) uint64_t value;
 } litmus_payload;
 
+/* A structure of the code under test that does not fit in a cell (an engine
+ * ring, say).  The test's init creates it and stores it here; once the
+ * iteration has been judged, the harness calls release(pointer) if release is
+ * set.  Read-only while the threads run, on its own line. */
+typedef struct litmus_object {
+    alignas(LITMUS_CACHE_LINE) void *pointer;
+    void (*release)(void *pointer);
+} litmus_object;
+
 /* Everything one iteration touches; zeroed before the test's init runs. */
 typedef struct litmus_record {
     litmus_cell x;
     litmus_cell y;
     litmus_registers thread[LITMUS_MAX_THREADS];
     litmus_payload payload;
+    litmus_object object;
 } litmus_record;
 
 typedef void (*litmus_init_fn)(litmus_record *record);

@@ -1,14 +1,15 @@
 /*
- * verify/litmus/litmus_main.c - litmus_runner: runs every litmus test and
- * judges it against verify/litmus/kinds.txt.
+ * verify/litmus/litmus_main.c - litmus_runner: runs every litmus test of its
+ * suite and judges it against the suite's kinds file.
  *
  * Usage: litmus_runner [NAME_SUBSTRING]
- *   Runs the tests whose name contains NAME_SUBSTRING (all by default) and
- *   prints a markdown table.  kinds.txt is read from CYMADE_LITMUS_KINDS, or
- *   from verify/litmus/kinds.txt relative to the working directory (the
- *   runfiles root under `bazel test`/`bazel run`, the exec root in a genrule).
- *   Exit status 0 iff every selected test passed and kinds.txt lists exactly
- *   the tests that exist, each with the verdict the test itself states.
+ *   Runs the tests of the suite (tests.h) whose name contains NAME_SUBSTRING
+ *   (all by default) and prints a markdown table.  The kinds file is read
+ *   from CYMADE_LITMUS_KINDS, or from the suite's path relative to the
+ *   working directory (the runfiles root under `bazel test`/`bazel run`, the
+ *   exec root in a genrule).
+ *   Exit status 0 iff every selected test passed and the kinds file lists
+ *   exactly the tests that exist, each with the verdict the test states.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
@@ -108,30 +109,22 @@ int main(int argc, char **argv) {
     const char *filter = argc > 1 ? argv[1] : NULL;
     const char *kinds_path = getenv("CYMADE_LITMUS_KINDS");
     if (kinds_path == NULL || *kinds_path == '\0') {
-        kinds_path = "verify/litmus/kinds.txt";
+        kinds_path = litmus_suite_kinds;
     }
     static kinds_file kinds;
     int failed = read_kinds(kinds_path, &kinds) ? 0 : 1;
     int passed = 0;
     int skipped = 0;
 
-    const struct {
-        const litmus_test *tests;
-        size_t count;
-    } tables[] = {
-        {litmus_shape_tests, litmus_shape_test_count},
-        {litmus_rmw_tests, litmus_rmw_test_count},
-        {litmus_engine_tests, litmus_engine_test_count},
-    };
     const long iterations = litmus_iterations();
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
 
     printf("| test | threads | iterations | witnesses | expected | result |\n");
     printf("|---|---|---|---|---|---|\n");
-    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; ++t) {
-        for (size_t i = 0; i < tables[t].count; ++i) {
-            const litmus_test *test = &tables[t].tests[i];
+    for (size_t t = 0; t < litmus_suite_table_count; ++t) {
+        for (size_t i = 0; i < *litmus_suite_tables[t].count; ++i) {
+            const litmus_test *test = &litmus_suite_tables[t].tests[i];
             kind_entry *kind = find_kind(&kinds, test->name);
             if (kind == NULL) {
                 fprintf(stderr, "litmus: %s: missing from %s\n", test->name, kinds_path);

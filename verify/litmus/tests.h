@@ -16,8 +16,24 @@ extern const size_t litmus_shape_test_count;
 extern const litmus_test litmus_rmw_tests[];
 extern const size_t litmus_rmw_test_count;
 
-/* The orderings the pool engine relies on (ring cells, park/wake). */
+/* The engine's own ring, eventcount and future, called as the engine calls
+ * them (tests_engine.c). */
 extern const litmus_test litmus_engine_tests[];
 extern const size_t litmus_engine_test_count;
+
+/* One of the tables above (its count is not a constant expression, hence the
+ * pointer). */
+typedef struct litmus_table {
+    const litmus_test *tests;
+    const size_t *count;
+} litmus_table;
+
+/* What a runner executes: its tables, and the kinds file (relative to the
+ * working directory) that lists exactly their tests.  suite_all.c defines it
+ * for litmus_runner, suite_atomics.c for the atomics-layer mutants, which
+ * build without the engine. */
+extern const litmus_table litmus_suite_tables[];
+extern const size_t litmus_suite_table_count;
+extern const char litmus_suite_kinds[];
 
 #endif /* CYMADE_VERIFY_LITMUS_TESTS_H */
