@@ -16,6 +16,7 @@ GATE_SUITES = {
             "stress_ring_growth",
             "stress_park_wake",
             "stress_pool",
+            "stress_future",
             "stress_handoff",
             "stress_priorities",
             "validate_rcu_swap",

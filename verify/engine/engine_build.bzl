@@ -107,7 +107,7 @@ def engine_stress(name, srcs, args = [], data = [], env = {}, timeout_seconds = 
             timeout_seconds = timeout_seconds,
         )
 
-def engine_mutant(name, srcs, mutate, sed_script, expected_failure, engine = "checked", args = [], env = {}):
+def engine_mutant(name, srcs, mutate, sed_script, expected_failure, engine = "checked", args = [], data = [], env = {}, tags = []):
     """Declares the mutant binary `name` and the test `<name>_is_caught`.
 
     Args:
@@ -118,7 +118,9 @@ def engine_mutant(name, srcs, mutate, sed_script, expected_failure, engine = "ch
       expected_failure: extended regex the binary's output must match.
       engine: "checked" or "production": whose configuration it builds with.
       args: arguments for the binary.
+      data: files the binary reads.
       env: environment for the test.
+      tags: more tags for the test (e.g. exclusive).
     """
     if "'" in sed_script:
         fail("sed_script must not contain single quotes")
@@ -165,5 +167,35 @@ def engine_mutant(name, srcs, mutate, sed_script, expected_failure, engine = "ch
         binary = ":" + name,
         expected_failure = expected_failure,
         args = args,
+        data = data,
         env = env,
+        tags = tags,
+    )
+
+def litmus_mutant(name, litmus_test, mutate, sed_script, expected_failure):
+    """A mutant of the production engine that the litmus test `litmus_test` must catch.
+
+    The runner (//verify/litmus) is rebuilt against the mutated engine and
+    runs that one test for a million iterations (half a second; enough to
+    see store buffering every time on a loaded machine), with the CPUs to
+    itself.
+
+    Args:
+      name: the mutant's name.
+      litmus_test: the litmus test's name (a runner filter).
+      mutate: basename of the engine source to replace.
+      sed_script: the sed expression applied to it.
+      expected_failure: extended regex the runner's output must match.
+    """
+    engine_mutant(
+        name = name,
+        srcs = ["//verify/litmus:runner_srcs"],
+        mutate = mutate,
+        sed_script = sed_script,
+        expected_failure = expected_failure,
+        engine = "production",
+        args = [litmus_test],
+        data = ["//verify/litmus:kinds.txt"],
+        env = {"CYMADE_LITMUS_ITERATIONS": "1000000"},
+        tags = ["exclusive"],
     )

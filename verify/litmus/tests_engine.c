@@ -57,9 +57,9 @@
 
 #include "cymade/cacheline.h"
 #include "cymade/future.h"
-#include "cymade/internal/eventcount.h"
-#include "cymade/internal/future_internal.h"
-#include "cymade/internal/ring.h"
+#include "eventcount.h"
+#include "future_internal.h"
+#include "ring.h"
 #include "tests.h"
 
 /* Two cells: enough for one push, and a power of two (ring_create). */

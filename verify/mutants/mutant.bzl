@@ -53,7 +53,7 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], dat
         data = data,
     )
 
-def mutant_is_caught_test(name, binary, expected_failure, args = [], data = [], env = {}):
+def mutant_is_caught_test(name, binary, expected_failure, args = [], data = [], env = {}, tags = []):
     """A test that passes only if `binary` fails with output matching `expected_failure`.
 
     Tagged no_sanitizer: a mutant carries its own sanitizer flags, which the
@@ -66,6 +66,7 @@ def mutant_is_caught_test(name, binary, expected_failure, args = [], data = [], 
       args: arguments for the binary.
       data: files the binary reads.
       env: environment for the binary.
+      tags: more tags (e.g. exclusive, for a litmus run).
     """
     if "'" in expected_failure:
         fail("expected_failure must not contain single quotes")
@@ -75,5 +76,5 @@ def mutant_is_caught_test(name, binary, expected_failure, args = [], data = [], 
         args = ["'%s'" % expected_failure, "$(location %s)" % binary] + args,
         data = [binary] + data,
         env = env,
-        tags = ["no_sanitizer"],
+        tags = ["no_sanitizer"] + tags,
     )
