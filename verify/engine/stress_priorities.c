@@ -14,6 +14,11 @@
  *     job, so before the engine counted it: the check is on the safe side).
  *   urgent order: on a one-worker pool held by a gate job, urgent jobs
  *     queued in a shuffled order of priorities run lowest value first.
+ *   urgent first: on a two-worker pool, a normal job submitted while an
+ *     urgent one runs on the other worker sees what the urgent job wrote
+ *     (plain data): it starts only after the urgent job finished, and the
+ *     urgent slot's release orders the write before it (TSan reports the
+ *     read otherwise).
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -244,6 +249,102 @@ static void check_urgent_order(stress_rng *rng, unsigned attempt) {
     STRESS_CHECK(&stress_main_tally, cymade_pool_destroy(pool) == CYMADE_OK);
 }
 
+#define URGENT_FIRST_ROUNDS 300
+#define URGENT_FIRST_HOLD_NS 100000
+
+/* One round of "urgent first": a holder job keeps worker A busy, so the
+ * urgent job runs on worker B; the normal job is submitted once the urgent
+ * one runs, and the holder is let go, so A takes the normal job while the
+ * urgent one still runs (the urgent job waits for the holder's end, then a
+ * little more).  A must then wait for the urgent job, and learns that it
+ * ended only from the urgent count. */
+typedef struct urgent_first {
+    cymade_atomic_u64 holder_running;
+    cymade_atomic_u64 holder_released;
+    cymade_atomic_u64 holder_done;
+    uint64_t urgent_wrote; /* plain: ordered by the urgent rule alone */
+    uint64_t normal_saw;   /* plain: read after waiting for the normal job */
+} urgent_first;
+
+static int holder_job(void *arg, void **result) {
+    (void)result;
+    urgent_first *state = arg;
+    /* release/acquire: plain handshakes with the main thread and the
+     * urgent job; none involves the normal job's worker's view of
+     * urgent_wrote. */
+    cymade_atomic_u64_store(&state->holder_running, 1, memory_order_release);
+    while (cymade_atomic_u64_load(&state->holder_released, memory_order_acquire) == 0) {
+        sched_yield();
+    }
+    cymade_atomic_u64_store(&state->holder_done, 1, memory_order_release);
+    return 0;
+}
+
+static int urgent_writer(void *arg, void **result) {
+    (void)result;
+    urgent_first *state = arg;
+    /* acquire: see holder_job. */
+    while (cymade_atomic_u64_load(&state->holder_done, memory_order_acquire) == 0) {
+        sched_yield();
+    }
+    uint64_t until = monotonic_ns() + URGENT_FIRST_HOLD_NS;
+    while (monotonic_ns() < until) {
+    }
+    state->urgent_wrote++;
+    return 0;
+}
+
+static int normal_reader(void *arg, void **result) {
+    (void)result;
+    urgent_first *state = arg;
+    state->normal_saw = state->urgent_wrote;
+    return 0;
+}
+
+static void check_urgent_first(void) {
+    cymade_pool_options options;
+    cymade_pool_options_init(&options, 2);
+    cymade_pool *pool;
+    STRESS_CHECK(&stress_main_tally, cymade_pool_create(&pool, &options) == CYMADE_OK);
+    urgent_first state;
+    state.urgent_wrote = 0;
+    for (uint64_t round = 1; round <= URGENT_FIRST_ROUNDS; round++) {
+        cymade_atomic_u64_init(&state.holder_running, 0);
+        cymade_atomic_u64_init(&state.holder_released, 0);
+        cymade_atomic_u64_init(&state.holder_done, 0);
+        cymade_future *holder;
+        cymade_future *urgent;
+        cymade_future *normal;
+        STRESS_CHECK(&stress_main_tally, cymade_pool_submit(pool, holder_job, &state, &holder) == CYMADE_OK);
+        stress_watch(MAIN_SLOT, "main", 0, "urgent first round #: the holder job to start", round);
+        /* acquire: see holder_job. */
+        while (cymade_atomic_u64_load(&state.holder_running, memory_order_acquire) == 0) {
+            sched_yield();
+        }
+        STRESS_CHECK(&stress_main_tally, cymade_pool_schedule(pool, -1, urgent_writer, &state, &urgent) == CYMADE_OK);
+        stress_watch(MAIN_SLOT, "main", 0, "urgent first round #: the urgent job to start", round);
+        while (cymade_future_get_state(urgent) == CYMADE_FUTURE_PENDING) {
+            sched_yield();
+        }
+        STRESS_CHECK(&stress_main_tally, cymade_pool_submit(pool, normal_reader, &state, &normal) == CYMADE_OK);
+        /* release: see holder_job. */
+        cymade_atomic_u64_store(&state.holder_released, 1, memory_order_release);
+        wait_watched(normal, "urgent first round #: the normal job not done", round);
+        wait_watched(urgent, "urgent first round #: the urgent job not done", round);
+        wait_watched(holder, "urgent first round #: the holder job not done", round);
+        if (state.normal_saw != round) {
+            printf("FAIL urgent first: round %" PRIu64 ": a normal job submitted after an urgent one saw %" PRIu64
+                   " urgent runs\n",
+                   round, state.normal_saw);
+        }
+        STRESS_CHECK(&stress_main_tally, state.normal_saw == round);
+        cymade_future_release(normal);
+        cymade_future_release(urgent);
+        cymade_future_release(holder);
+    }
+    STRESS_CHECK(&stress_main_tally, cymade_pool_destroy(pool) == CYMADE_OK);
+}
+
 int main(void) {
     stress_options options = stress_options_from_env("priorities");
     stress_watchdog_start("priorities", STRESS_WATCHDOG_DEFAULT_SECONDS);
@@ -259,6 +360,7 @@ int main(void) {
     for (unsigned attempt = 0; attempt < 4; attempt++) {
         check_urgent_order(&rng, attempt);
     }
+    check_urgent_first();
     stress_watchdog_stop();
     return stress_report("priorities");
 }
