@@ -2,7 +2,8 @@
  * stress_pool - the whole pool through its public API (cymade/pool.h),
  * for both strategies, under TSan.
  *
- * Every round: a pool of 2 or 3 workers (rings of 2 cells, so they grow);
+ * Every round: a pool of 2 or 3 workers (rings of 2 cells, so they grow),
+ * started at once or, every other pair of rounds, on demand;
  * 3 producer threads submit normal jobs plus some urgent (priority < 0) and
  * background (priority 1..2 ms) ones, and cancel some of their futures
  * racing the job start; a shutdown thread calls
@@ -177,6 +178,9 @@ int main(void) {
         cymade_pool_options_init(&po, 2 + stress_rng_below(&rng, 2));
         po.strategy = (k % 2) ? CYMADE_STRATEGY_MUTEX : CYMADE_STRATEGY_RINGS;
         po.ring_capacity = 2;
+        /* Every other pair of rounds starts its workers on demand, so that
+         * submits race worker starts, and shutdown races both. */
+        po.start_on_demand = (k / 2) % 2 == 1;
         STRESS_CHECK(&stress_main_tally, cymade_pool_create(&r->pool, &po) == CYMADE_OK);
         r->shutdown_after = stress_rng_below(&rng, PRODUCERS * JOBS_PER_PRODUCER);
         r->cancel_pending = stress_rng_below(&rng, 2) == 0;
