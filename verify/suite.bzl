@@ -15,7 +15,7 @@ binary (`bazel run //verify/engine:stress_pool`), or rebuild the log with
 variables reach the suites through --action_env only.
 """
 
-def verify_suite(name, binary, args = [], data = [], env = {}, timeout_seconds = 600, tags = []):
+def verify_suite(name, binary, args = [], data = [], env = {}, timeout_seconds = 600):
     """Declares `<name>_run` (the suite's log) and `<name>_test`.
 
     Args:
@@ -25,7 +25,6 @@ def verify_suite(name, binary, args = [], data = [], env = {}, timeout_seconds =
       data: files it reads at run time (for $(location) in args and env).
       env: environment variables for it ($(location) is expanded).
       timeout_seconds: the run is killed after this long, and fails.
-      tags: tags for both targets (e.g. no_tsan).
     """
     env_words = " ".join(["%s=%s" % (key, value) for key, value in sorted(env.items())])
     native.genrule(
@@ -39,7 +38,6 @@ def verify_suite(name, binary, args = [], data = [], env = {}, timeout_seconds =
             " ".join(args),
         ),
         tools = ["//verify:run_suite.sh"],
-        tags = tags,
         visibility = ["//verify:__pkg__"],
     )
     native.sh_test(
@@ -48,5 +46,4 @@ def verify_suite(name, binary, args = [], data = [], env = {}, timeout_seconds =
         srcs = ["//verify:report_suite.sh"],
         args = ["$(location :%s_run)" % name],
         data = [":" + name + "_run"],
-        tags = tags,
     )
