@@ -58,6 +58,11 @@ static bool state_is_final(uint64_t state) {
     return s == CYMADE_FUTURE_DONE || s == CYMADE_FUTURE_CANCELLED;
 }
 
+bool cymade_future_is_final(const cymade_future *future) {
+    /* acquire: as cymade_future_get_state. */
+    return state_is_final(cymade_atomic_u64_load(&future->state, memory_order_acquire));
+}
+
 int cymade_future_wait(cymade_future *future, int64_t timeout_ns) {
     struct timespec deadline;
     if (timeout_ns >= 0) {
@@ -77,10 +82,10 @@ int cymade_future_wait(cymade_future *future, int64_t timeout_ns) {
         /* relaxed: the waiter count only decides whether to issue a wake. */
         cymade_atomic_u64_fetch_sub(&future->state, WAITER_ONE, memory_order_relaxed);
         if (rc == ETIMEDOUT) {
-            return cymade_future_get_state(future) >= CYMADE_FUTURE_DONE ? CYMADE_OK : CYMADE_ETIMEDOUT;
+            return cymade_future_is_final(future) ? CYMADE_OK : CYMADE_ETIMEDOUT;
         }
         if (rc == EINTR) {
-            return cymade_future_get_state(future) >= CYMADE_FUTURE_DONE ? CYMADE_OK : CYMADE_EINTR;
+            return cymade_future_is_final(future) ? CYMADE_OK : CYMADE_EINTR;
         }
     }
 }

@@ -86,6 +86,19 @@ TEST_F(FutureTest, CancelSucceedsOnlyWhilePending) {
     EXPECT_EQ(cymade_future_get_state(&future_), CYMADE_FUTURE_CANCELLED);
 }
 
+TEST_F(FutureTest, IsFinalOnlyWhenDoneOrCancelled) {
+    EXPECT_FALSE(cymade_future_is_final(&future_)) << "PENDING";
+    ASSERT_TRUE(future_start(&future_));
+    EXPECT_FALSE(cymade_future_is_final(&future_)) << "RUNNING";
+    future_complete(&future_, nullptr, 0);
+    EXPECT_TRUE(cymade_future_is_final(&future_)) << "DONE";
+}
+
+TEST_F(FutureTest, IsFinalOnceCancelled) {
+    ASSERT_TRUE(cymade_future_cancel(&future_));
+    EXPECT_TRUE(cymade_future_is_final(&future_));
+}
+
 TEST_F(FutureTest, CancelFailsWhileRunningAndWhenDone) {
     ASSERT_TRUE(future_start(&future_));
     EXPECT_FALSE(cymade_future_cancel(&future_));

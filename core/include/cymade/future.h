@@ -75,6 +75,10 @@ void cymade_future_init(cymade_future *future, cymade_job_fn job, void *job_arg,
 /* The current state (acquire: a DONE answer makes the result visible). */
 cymade_future_state cymade_future_get_state(const cymade_future *future);
 
+/* Whether the future is DONE or CANCELLED: its state will never change
+ * again.  Same ordering as cymade_future_get_state. */
+bool cymade_future_is_final(const cymade_future *future);
+
 /* Waits until DONE or CANCELLED.  `timeout_ns` < 0 waits forever.
  * Returns CYMADE_OK, CYMADE_ETIMEDOUT, or CYMADE_EINTR when a signal arrived
  * (the caller decides whether to wait again). */

@@ -344,7 +344,7 @@ static void future_dealloc(future_object *self) {
 /* Waits until the future is final.  0, or -1 with TimeoutError, a signal's
  * exception (KeyboardInterrupt) or a bad-timeout error set. */
 static int wait_final(future_object *self, PyObject *timeout) {
-    if (cymade_future_get_state(&self->core) >= CYMADE_FUTURE_DONE) {
+    if (cymade_future_is_final(&self->core)) {
         return 0;
     }
     int64_t remaining_ns = -1;
@@ -424,7 +424,7 @@ static PyObject *future_running(future_object *self, PyObject *Py_UNUSED(ignored
 }
 
 static PyObject *future_done(future_object *self, PyObject *Py_UNUSED(ignored)) {
-    return PyBool_FromLong(cymade_future_get_state(&self->core) >= CYMADE_FUTURE_DONE);
+    return PyBool_FromLong(cymade_future_is_final(&self->core));
 }
 
 /* The common part of result() and exception(): parse the timeout, wait,
@@ -473,7 +473,7 @@ static PyObject *future_add_done_callback(future_object *self, PyObject *callbac
     /* The engine marks the state final before calling future_final_fn,
      * which takes the list: a callback is either in the list it takes, or
      * sees the final state here and runs at once. */
-    if (cymade_future_get_state(&self->core) >= CYMADE_FUTURE_DONE) {
+    if (cymade_future_is_final(&self->core)) {
         run_now = true;
     } else {
         if (self->callbacks == NULL) {
@@ -554,7 +554,8 @@ static PyObject *future_get_state_name(future_object *self, void *Py_UNUSED(clos
     cymade_future_state state = cymade_future_get_state(&self->core);
     int name = (int)state;
     /* acquire: pairs with publish_final_state's release. */
-    if (state >= CYMADE_FUTURE_DONE && cymade_atomic_u64_load(&self->final_published, memory_order_acquire) == 0) {
+    bool final = state == CYMADE_FUTURE_DONE || state == CYMADE_FUTURE_CANCELLED;
+    if (final && cymade_atomic_u64_load(&self->final_published, memory_order_acquire) == 0) {
         name = state == CYMADE_FUTURE_DONE ? STATE_NAME_RUNNING : STATE_NAME_CANCELLED;
     }
     return Py_NewRef(PyTuple_GET_ITEM(state_of(self)->future_states, name));
