@@ -3,8 +3,9 @@
 # mutants, pytest; building the extensions behind the verify gate) with
 # CPython 3.11, then the Python tests (pytest suites, wheel) again with every
 # other supported CPython (tools/pythons.sh), `pip install .` into a fresh
-# venv for each, and a compile of every extension against free-threaded 3.14
-# headers.
+# venv for each, a compile of every extension against free-threaded 3.14
+# headers, and a check that every file a comment or document names is in the
+# repository (tools/check_citations.py).
 #
 #   tools/test.sh                      # the whole matrix
 #   tools/test.sh --python 3.13        # everything, with one CPython only
@@ -91,17 +92,12 @@ test_version() {
         test "${bazel_args[@]}" "${filters[@]}" -- "${targets[@]}"
 }
 
-# `pip install --no-build-isolation .` from this checkout into a fresh venv of
-# CPython $1 (python/build_backend), then every public API from there.
-pip_install_check() {
-    local version=$1 interpreter
-    interpreter=$(python_path "$version") || return 0 # counted by test_version
-    local label="pip install . (Python $version)" work checkout=$PWD
-    work=$(mktemp -d)
+# A check of the checkout itself, counted as one test: run_check LABEL CMD...
+run_check() {
+    local label=$1
+    shift
     echo "=== $label"
-    if "$interpreter" -m venv "$work/venv" &&
-        "$work/venv/bin/pip" install --no-build-isolation --no-index . &&
-        (cd "$work" && "$work/venv/bin/python" "$checkout/python/wheel/smoke_check.py"); then
+    if "$@"; then
         echo "=== $label: 1 passed, 0 failed"
         total_passed=$((total_passed + 1))
     else
@@ -109,7 +105,26 @@ pip_install_check() {
         total_failed=$((total_failed + 1))
         status=1
     fi
+}
+
+# `pip install --no-build-isolation .` from this checkout into a fresh venv of
+# CPython $1 (python/build_backend), then every public API from there.
+pip_install_and_smoke_check() {
+    local interpreter=$1 work checkout=$PWD ok=0
+    work=$(mktemp -d)
+    if "$interpreter" -m venv "$work/venv" &&
+        "$work/venv/bin/pip" install --no-build-isolation --no-index . &&
+        (cd "$work" && "$work/venv/bin/python" "$checkout/python/wheel/smoke_check.py"); then
+        ok=1
+    fi
     rm -rf "$work"
+    [ "$ok" -eq 1 ]
+}
+
+pip_install_check() {
+    local version=$1 interpreter
+    interpreter=$(python_path "$version") || return 0 # counted by test_version
+    run_check "pip install . (Python $version)" pip_install_and_smoke_check "$interpreter"
 }
 
 # Every extension compiled as for a free-threaded (Py_GIL_DISABLED) 3.14,
@@ -143,6 +158,7 @@ else
         done
     fi
     compile_free_threaded
+    run_check "citations: every file a comment or document names is in the repository" tools/check_citations.py
 fi
 
 for line in "${preview_summary[@]}"; do

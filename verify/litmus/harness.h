@@ -29,7 +29,8 @@ enum {
     LITMUS_REGISTERS = 4,
 };
 
-/* SPEC.md §4 asks for at least this many iterations per test. */
+/* At least this many iterations per test: enough for the store-buffering
+ * positive control to show itself on every run (verify/README.md). */
 #define LITMUS_DEFAULT_ITERATIONS 200000L
 
 /* Expected verdict of a test, checked against the witness count. */

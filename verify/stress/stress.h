@@ -1,5 +1,5 @@
 /*
- * stress.h - shared scaffolding for the TSan stress tests (SPEC.md section 4).
+ * stress.h - shared scaffolding for the stress tests of verify/ (verify/README.md).
  *
  * Each stress binary runs a few phases, each on 2, 4 and 8 threads (more
  * threads than the machine's cores is intended: oversubscription plus random
