@@ -161,13 +161,11 @@ static void run_thread(stress_thread *t) {
     stress_unwatch(t->index);
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("future");
-    stress_watchdog_start("future", STRESS_WATCHDOG_DEFAULT_SECONDS);
+static void run_future(const stress_options *options) {
     static round_state round;
     cymade_pool_options pool_options;
     cymade_pool_options_init(&pool_options, 2);
-    stress_deadline deadline = stress_deadline_after(options.seconds);
+    stress_deadline deadline = stress_deadline_after(options->seconds);
     uint64_t rounds = 0;
     do {
         STRESS_CHECK(&stress_main_tally, cymade_pool_create(&round.pool, &pool_options) == CYMADE_OK);
@@ -177,11 +175,13 @@ int main(void) {
         }
         cymade_atomic_u64_init(&round.callbacks_checked, 0);
         round.number = rounds;
-        stress_run_threads(OBSERVERS + 1, options.seed + rounds, run_thread, &round);
+        stress_run_threads(OBSERVERS + 1, options->seed + rounds, run_thread, &round);
         STRESS_CHECK(&stress_main_tally, cymade_pool_destroy(round.pool) == CYMADE_OK);
         rounds++;
     } while (!stress_deadline_passed(&deadline));
-    stress_watchdog_stop();
     printf("stress_future: %" PRIu64 " rounds of %d jobs, %d observers each\n", rounds, JOBS, OBSERVERS);
-    return stress_report("future");
+}
+
+int main(void) {
+    return stress_main("future", run_future);
 }

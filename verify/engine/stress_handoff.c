@@ -159,9 +159,7 @@ static void run_round(uint64_t round) {
     STRESS_CHECK(&stress_main_tally, cymade_atomic_u64_load(&shared.started, memory_order_relaxed) == WORKERS);
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("handoff");
-    stress_watchdog_start("handoff", STRESS_WATCHDOG_DEFAULT_SECONDS);
+static void run_handoff(const stress_options *options) {
     for (unsigned j = 0; j < WORKERS; j++) {
         barrier_jobs[j].index = j;
     }
@@ -169,13 +167,15 @@ int main(void) {
     cymade_pool_options_init(&pool_options, WORKERS);
     pool_options.on_worker_idle = on_idle;
     STRESS_CHECK(&stress_main_tally, cymade_pool_create(&shared.pool, &pool_options) == CYMADE_OK);
-    stress_deadline deadline = stress_deadline_after(options.seconds);
+    stress_deadline deadline = stress_deadline_after(options->seconds);
     uint64_t rounds = 0;
     do {
         run_round(rounds++);
     } while (!stress_deadline_passed(&deadline));
     STRESS_CHECK(&stress_main_tally, cymade_pool_destroy(shared.pool) == CYMADE_OK);
-    stress_watchdog_stop();
     printf("stress_handoff: %" PRIu64 " rounds of %d barrier jobs\n", rounds, WORKERS);
-    return stress_report("handoff");
+}
+
+int main(void) {
+    return stress_main("handoff", run_handoff);
 }

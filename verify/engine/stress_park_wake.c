@@ -118,19 +118,17 @@ static void *run(void *argument) {
     return NULL;
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("park_wake");
-    stress_watchdog_start("park_wake", STRESS_WATCHDOG_DEFAULT_SECONDS);
+static void run_park_wake(const stress_options *options) {
     shared *s = calloc(1, sizeof *s);
     eventcount_init(&s->ec);
-    run_args args = {.s = s, .seed = options.seed};
+    run_args args = {.s = s, .seed = options->seed};
     pthread_t threads;
     pthread_create(&threads, NULL, run, &args);
 
     /* Work available, every waiter asleep and nothing claimed means nobody
      * will ever wake them: a lost wakeup, which the watchdog reports.  Any
      * other state is progress. */
-    stress_deadline deadline = stress_deadline_after(options.seconds);
+    stress_deadline deadline = stress_deadline_after(options->seconds);
     uint64_t last_claimed = UINT64_MAX;
     for (;;) {
         struct timespec tick = {.tv_sec = 0, .tv_nsec = 5000000};
@@ -168,6 +166,8 @@ int main(void) {
     STRESS_CHECK(&stress_main_tally, produced > 0);
     printf("stress_park_wake: %" PRIu64 " units, %" PRIu64 " sleeps\n", produced, sleeps);
     free(s);
-    stress_watchdog_stop();
-    return stress_report("park_wake");
+}
+
+int main(void) {
+    return stress_main("park_wake", run_park_wake);
 }

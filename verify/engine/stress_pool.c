@@ -164,13 +164,11 @@ static void body(stress_thread *t) {
     }
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("pool");
-    stress_watchdog_start("pool", STRESS_WATCHDOG_DEFAULT_SECONDS);
+static void run_pool(const stress_options *options) {
     stress_rng rng;
-    stress_rng_seed(&rng, options.seed, 999);
+    stress_rng_seed(&rng, options->seed, 999);
     uint64_t rounds[2] = {0, 0}, accepted = 0, done = 0, cancelled = 0, refused = 0, urgent_done = 0;
-    stress_deadline deadline = stress_deadline_after(options.seconds);
+    stress_deadline deadline = stress_deadline_after(options->seconds);
     for (uint64_t k = 0; k == 0 || !stress_deadline_passed(&deadline) || rounds[1] == 0; k++) {
         round *r = calloc(1, sizeof *r);
         r->number = k;
@@ -184,7 +182,7 @@ int main(void) {
         STRESS_CHECK(&stress_main_tally, cymade_pool_create(&r->pool, &po) == CYMADE_OK);
         r->shutdown_after = stress_rng_below(&rng, PRODUCERS * JOBS_PER_PRODUCER);
         r->cancel_pending = stress_rng_below(&rng, 2) == 0;
-        stress_run_threads(1 + PRODUCERS, options.seed + k, body, r);
+        stress_run_threads(1 + PRODUCERS, options->seed + k, body, r);
 
         /* shutdown(wait=true) returned: every accepted job is final. */
         for (unsigned p = 0; p < PRODUCERS; p++) {
@@ -222,9 +220,11 @@ int main(void) {
         rounds[k % 2]++;
         free(r);
     }
-    stress_watchdog_stop();
     printf("stress_pool: %" PRIu64 " rings + %" PRIu64 " mutex rounds; %" PRIu64 " accepted (%" PRIu64
            " done, %" PRIu64 " urgent; %" PRIu64 " cancelled), %" PRIu64 " refused\n",
            rounds[0], rounds[1], accepted, done, urgent_done, cancelled, refused);
-    return stress_report("pool");
+}
+
+int main(void) {
+    return stress_main("pool", run_pool);
 }

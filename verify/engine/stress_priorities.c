@@ -345,11 +345,9 @@ static void check_urgent_first(void) {
     STRESS_CHECK(&stress_main_tally, cymade_pool_destroy(pool) == CYMADE_OK);
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("priorities");
-    stress_watchdog_start("priorities", STRESS_WATCHDOG_DEFAULT_SECONDS);
+static void run_priorities(const stress_options *options) {
     stress_rng rng;
-    stress_rng_seed(&rng, options.seed, 0);
+    stress_rng_seed(&rng, options->seed, 0);
     check_shutdown(true, false);
     check_shutdown(true, true);
     check_shutdown(false, false);
@@ -361,6 +359,8 @@ int main(void) {
         check_urgent_order(&rng, attempt);
     }
     check_urgent_first();
-    stress_watchdog_stop();
-    return stress_report("priorities");
+}
+
+int main(void) {
+    return stress_main("priorities", run_priorities);
 }

@@ -115,9 +115,7 @@ static void phase_body(stress_thread *t) {
     }
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("ring");
-    stress_watchdog_start("ring", STRESS_WATCHDOG_DEFAULT_SECONDS);
+static void run_ring(const stress_options *options) {
     static const unsigned shapes[][2] = {{1, 1}, {2, 2}, {4, 4}, {1, 4}, {4, 1}};
     static const size_t capacities[] = {2, 4};
     const unsigned shape_count = sizeof shapes / sizeof shapes[0];
@@ -132,9 +130,9 @@ int main(void) {
         for (unsigned p = 0; p < ph->producers; p++) {
             ph->items[p] = calloc(ITEMS_PER_PRODUCER, sizeof(item));
         }
-        ph->deadline = stress_deadline_after(options.seconds / steps);
+        ph->deadline = stress_deadline_after(options->seconds / steps);
         stress_watch(PHASE_SLOT, "ring phase #", step, "pushed items not popped, or a full ring not popped", 0);
-        stress_run_threads(ph->producers + ph->consumers, options.seed + step, phase_body, ph);
+        stress_run_threads(ph->producers + ph->consumers, options->seed + step, phase_body, ph);
         stress_unwatch(PHASE_SLOT);
 
         uint64_t pushed = 0;
@@ -154,7 +152,9 @@ int main(void) {
         ring_free(ph->r);
         free(ph);
     }
-    stress_watchdog_stop();
     printf("stress_ring: %" PRIu64 " items through %u phases\n", total_items, steps);
-    return stress_report("ring");
+}
+
+int main(void) {
+    return stress_main("ring", run_ring);
 }

@@ -419,13 +419,13 @@ static void run_park(double seconds, uint64_t seed) {
     free(p);
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("ring_growth");
-    stress_watchdog_start("ring_growth", STRESS_WATCHDOG_DEFAULT_SECONDS);
+static void run_ring_growth(const stress_options *options) {
     cymade_rcu_init();
-    run_park(options.seconds * 0.3, options.seed);
-    run_growth(options.seconds * 0.5, options.seed + 1000);
-    run_steal(options.seconds * 0.2, options.seed + 2000);
-    stress_watchdog_stop();
-    return stress_report("ring_growth");
+    run_park(options->seconds * 0.3, options->seed);
+    run_growth(options->seconds * 0.5, options->seed + 1000);
+    run_steal(options->seconds * 0.2, options->seed + 2000);
+}
+
+int main(void) {
+    return stress_main("ring_growth", run_ring_growth);
 }

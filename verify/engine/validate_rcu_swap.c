@@ -96,14 +96,13 @@ static void body(stress_thread *t) {
     }
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("validate_rcu_swap");
+static void run_validate_rcu_swap(const stress_options *options) {
     shared_state state;
     cymade_rcu_init();
     cymade_atomic_ptr_init(&state.current, make_published(1));
     cymade_atomic_u64_init(&state.stop, 0);
-    state.deadline = stress_deadline_after(options.seconds);
-    stress_run_threads(4, options.seed, body, &state);
+    state.deadline = stress_deadline_after(options->seconds);
+    stress_run_threads(4, options->seed, body, &state);
     cymade_rcu_barrier();
     STRESS_CHECK(&stress_main_tally, state.swaps > 1000);
     free(cymade_atomic_ptr_load(&state.current, memory_order_relaxed));
@@ -113,5 +112,8 @@ int main(void) {
         graveyard = next;
     }
     printf("validate_rcu_swap: %llu swaps\n", (unsigned long long)state.swaps);
-    return stress_report("validate_rcu_swap");
+}
+
+int main(void) {
+    return stress_main("validate_rcu_swap", run_validate_rcu_swap);
 }

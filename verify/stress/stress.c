@@ -25,7 +25,7 @@ const unsigned STRESS_THREAD_COUNT_STEPS = sizeof STRESS_THREAD_COUNTS / sizeof 
 
 stress_tally stress_main_tally;
 
-stress_options stress_options_from_env(const char *test_name) {
+static stress_options options_from_env(const char *test_name) {
     stress_options options = {.seconds = STRESS_DEFAULT_SECONDS, .seed = STRESS_DEFAULT_SEED};
     const char *seconds = getenv("CYMADE_STRESS_SECONDS");
     const char *seed = getenv("CYMADE_STRESS_SEED");
@@ -131,11 +131,6 @@ void stress_run_threads(unsigned thread_count, uint64_t seed, void (*body)(stres
     }
 }
 
-int stress_report(const char *test_name) {
-    printf("stress_%s: %" PRIu64 " passed, %" PRIu64 " failed\n", test_name, stress_main_tally.passed,
-           stress_main_tally.failed);
-    return stress_main_tally.failed == 0 ? 0 : 1;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Watchdog (see stress.h).                                                 */
@@ -233,7 +228,7 @@ static void *watchdog_main(void *argument) {
     return NULL;
 }
 
-void stress_watchdog_start(const char *test_name, double seconds) {
+static void watchdog_start(const char *test_name, double seconds) {
     const char *limit = getenv("CYMADE_STRESS_WATCHDOG_SECONDS");
     if (limit != NULL && *limit != '\0') {
         seconds = strtod(limit, NULL);
@@ -270,8 +265,21 @@ void stress_unwatch(unsigned slot) {
     cymade_atomic_u64_store(&watch_slots[slot].watching, 0, memory_order_relaxed);
 }
 
-void stress_watchdog_stop(void) {
+static void watchdog_stop(void) {
     /* relaxed: pthread_join below orders the watchdog's exit for us. */
     cymade_atomic_u64_store(&watchdog_stopping, 1, memory_order_relaxed);
     pthread_join(watchdog_thread, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The main of every stress binary (see stress.h).                          */
+
+int stress_main(const char *test_name, void (*test)(const stress_options *options)) {
+    stress_options options = options_from_env(test_name);
+    watchdog_start(test_name, STRESS_WATCHDOG_DEFAULT_SECONDS);
+    test(&options);
+    watchdog_stop();
+    printf("stress_%s: %" PRIu64 " passed, %" PRIu64 " failed\n", test_name, stress_main_tally.passed,
+           stress_main_tally.failed);
+    return stress_main_tally.failed == 0 ? 0 : 1;
 }

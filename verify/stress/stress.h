@@ -34,8 +34,11 @@ typedef struct stress_options {
     uint64_t seed;
 } stress_options;
 
-/* Reads the environment and prints the settings under the binary's name. */
-stress_options stress_options_from_env(const char *test_name);
+/* A stress binary's whole main: reads the options from the environment
+ * (printing them under `test_name`), runs `test` under the watchdog (see
+ * below), and prints `stress_<test_name>: N passed, N failed`.  Returns the
+ * exit status: 0 only if every check passed. */
+int stress_main(const char *test_name, void (*test)(const stress_options *options));
 
 /* xorshift64*: fast, and each thread gets its own stream so no generator
  * state is shared between threads. */
@@ -87,9 +90,6 @@ typedef struct stress_thread {
  * the workers did before the caller's final checks. */
 void stress_run_threads(unsigned thread_count, uint64_t seed, void (*body)(stress_thread *), void *shared);
 
-/* Prints `stress_<name>: N passed, N failed`; returns the exit status. */
-int stress_report(const char *test_name);
-
 /* Watchdog: turns a hang (a lost wake-up, a deadlock) into a quick, named
  * failure instead of a test timeout.  A thread that is about to wait for
  * something watches a slot, describing itself and what it waits for; whoever
@@ -101,6 +101,7 @@ int stress_report(const char *test_name);
  * and exits with status 1 (a hung thread cannot be joined).
  * A wait that legitimately lasts long must be beaten while it lasts.
  *
+ * stress_main runs every test under the watchdog (one thread per process).
  * Roles and descriptions are string constants in which `#` stands for the
  * number passed with them.  Every access is a relaxed atomic: no lock is
  * taken, so the watchdog adds no happens-before edge between the threads it
@@ -109,9 +110,6 @@ enum { STRESS_WATCH_SLOTS = 64 };
 
 /* The limit unless CYMADE_STRESS_WATCHDOG_SECONDS overrides it. */
 #define STRESS_WATCHDOG_DEFAULT_SECONDS 1.5
-
-/* Starts the watchdog thread (one per process) with a limit of `seconds`. */
-void stress_watchdog_start(const char *test_name, double seconds);
 
 /* Slot `slot` (< STRESS_WATCH_SLOTS) waits from now on: `role` names the
  * waiter ("waiter #" with role_number 3: "waiter 3"), `what` what it waits
@@ -123,8 +121,5 @@ void stress_progress(unsigned slot);
 
 /* Slot `slot` waits no more. */
 void stress_unwatch(unsigned slot);
-
-/* Stops and joins the watchdog thread. */
-void stress_watchdog_stop(void);
 
 #endif /* CYMADE_VERIFY_STRESS_H */

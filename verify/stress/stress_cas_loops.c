@@ -270,15 +270,17 @@ static void run_pointer_handoff(unsigned thread_count, uint64_t seed, double sec
     }
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("cas_loops");
+static void run_every_phase(const stress_options *options) {
     void (*const phases[])(unsigned, uint64_t, double) = {run_integer_cas, run_float_cas, run_pointer_handoff};
     const unsigned phase_count = sizeof phases / sizeof phases[0];
-    double seconds_per_run = options.seconds / (phase_count * STRESS_THREAD_COUNT_STEPS);
+    double seconds_per_run = options->seconds / (phase_count * STRESS_THREAD_COUNT_STEPS);
     for (unsigned p = 0; p < phase_count; p++) {
         for (unsigned i = 0; i < STRESS_THREAD_COUNT_STEPS; i++) {
-            phases[p](STRESS_THREAD_COUNTS[i], options.seed, seconds_per_run);
+            phases[p](STRESS_THREAD_COUNTS[i], options->seed, seconds_per_run);
         }
     }
-    return stress_report("cas_loops");
+}
+
+int main(void) {
+    return stress_main("cas_loops", run_every_phase);
 }

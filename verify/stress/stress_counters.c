@@ -172,11 +172,13 @@ static void run_counters(unsigned thread_count, const stress_options *options, d
     STRESS_CHECK(tally, (uint64_t)cymade_atomic_i64_load(&shared.i64_bitmask, memory_order_relaxed) == i64_bits_set);
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("counters");
-    double seconds_per_run = options.seconds / STRESS_THREAD_COUNT_STEPS;
+static void run_every_thread_count(const stress_options *options) {
+    double seconds_per_run = options->seconds / STRESS_THREAD_COUNT_STEPS;
     for (unsigned i = 0; i < STRESS_THREAD_COUNT_STEPS; i++) {
-        run_counters(STRESS_THREAD_COUNTS[i], &options, seconds_per_run);
+        run_counters(STRESS_THREAD_COUNTS[i], options, seconds_per_run);
     }
-    return stress_report("counters");
+}
+
+int main(void) {
+    return stress_main("counters", run_every_thread_count);
 }

@@ -114,13 +114,13 @@ static void run_message_passing(unsigned thread_count, uint64_t seed, double sec
     }
 }
 
-int main(void) {
-    stress_options options = stress_options_from_env("message_passing");
-    stress_watchdog_start("message_passing", STRESS_WATCHDOG_DEFAULT_SECONDS);
-    double seconds_per_run = options.seconds / STRESS_THREAD_COUNT_STEPS;
+static void run_every_thread_count(const stress_options *options) {
+    double seconds_per_run = options->seconds / STRESS_THREAD_COUNT_STEPS;
     for (unsigned i = 0; i < STRESS_THREAD_COUNT_STEPS; i++) {
-        run_message_passing(STRESS_THREAD_COUNTS[i], options.seed, seconds_per_run);
+        run_message_passing(STRESS_THREAD_COUNTS[i], options->seed, seconds_per_run);
     }
-    stress_watchdog_stop();
-    return stress_report("message_passing");
+}
+
+int main(void) {
+    return stress_main("message_passing", run_every_thread_count);
 }
