@@ -8,8 +8,10 @@
  * --quick (default) runs no-op jobs only, default capacity, 1 and 2
  * producers; --full runs the whole matrix.  Results go to stdout as a
  * markdown table and to DIR/c_queue_{quick,full}.{md,csv}; DIR defaults to
- * $BUILD_WORKSPACE_DIRECTORY/bench/results under `bazel run`, else
- * bench/results.  bench/python/plot_queue_bench.py plots the CSV.
+ * $BUILD_WORKSPACE_DIRECTORY/bench/out under `bazel run`, else bench/out
+ * (git ignores it: bench/python/results_location.py; the committed
+ * reference results are in bench/results).
+ * bench/python/plot_queue_bench.py plots the CSV.
  *
  * Each configuration runs in a fresh child process (fork, then the pool is
  * created in the child) so that its peak RSS is its own: ru_maxrss only ever
@@ -598,9 +600,9 @@ static void resolve_out_dir(const bench_options *options, char *dir, size_t size
     if (options->out_dir != NULL) {
         snprintf(dir, size, "%s", options->out_dir);
     } else if (workspace != NULL && workspace[0] != '\0') {
-        snprintf(dir, size, "%s/bench/results", workspace);
+        snprintf(dir, size, "%s/bench/out", workspace);
     } else {
-        snprintf(dir, size, "bench/results");
+        snprintf(dir, size, "bench/out");
     }
 }
 

@@ -13,8 +13,7 @@ baseline/cymade (higher = cymade faster, or leaner for the RSS row).
 
 Output: a markdown table on stdout and in ``<out>/python_{quick,full}.md`` and
 a bar chart of the ratios in ``<out>/python_{quick,full}.png``.  ``<out>`` is
-``--out``, else ``$BUILD_WORKSPACE_DIRECTORY/bench/results`` under
-``bazel run //bench:compare``, else ``bench/results`` beside this script.
+``--out``, else ``bench/out`` (git-ignored; see results_location.py).
 ``--quick`` (the default) shrinks the slow rows to finish in under two minutes
 on 2 cores; ``--full`` runs the sizes SPEC §5 names.  Each row runs in a child
 process of its own, so a crash or hang shows up as a FAILED row, not a lost run.
