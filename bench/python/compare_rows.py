@@ -108,8 +108,7 @@ class Row:
     target: float | None = None
     notes: list[str] = field(default_factory=list)
     check_failed: bool = False
-    id: str = ""
-    number: str = ""
+    number: str = ""  # RowDefinition.number
 
     @property
     def ratio(self):
@@ -554,11 +553,11 @@ def measured_fields(row_id: str, mode: str) -> dict:
 
 def measure_in_child(definition: RowDefinition, mode: str) -> Row:
     """One row, measured in a child process of its own (both sides in that
-    one process), with its id, number and target.  If the child fails,
+    one process), with its number and target.  If the child fails,
     crashes or hangs, the row says so instead of ending the run."""
     try:
         row = Row(**call_in_child(__name__, "measured_fields", definition.id, mode, timeout=ROW_TIMEOUT[mode]))
     except RuntimeError as error:
         row = Row(definition.id, "—", "error", None, None, notes=[str(error)], check_failed=True)
-    row.id, row.number, row.target = definition.id, definition.number, TARGETS.get(definition.id)
+    row.number, row.target = definition.number, TARGETS.get(definition.id)
     return row
