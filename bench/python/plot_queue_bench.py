@@ -3,8 +3,8 @@
     bazel run //bench:plot_queue_bench -- [--mode quick|full] [--dir DIR]
 
 Reads DIR/c_queue_MODE.csv and writes DIR/c_queue_MODE.png.  DIR defaults
-to ``$BUILD_WORKSPACE_DIRECTORY/bench/results`` under ``bazel run``, else
-``bench/results`` beside this script's directory.  One subplot per
+to bench/out, where queue_bench writes (see results_location.py); pass
+``--dir bench/results`` to plot the committed reference CSV.  One subplot per
 (producers, job cost) pair in the data; ring capacity 1024 when both
 capacities were run, as the small one only matters to the rings strategy
 and would double the lines.
