@@ -1,19 +1,13 @@
 /*
- * cymade._atomic: Int, an arbitrary-precision integer.  A PyLong cannot be
+ * cymade._atomic, layer 5 (types; see atomic_module.c for the layers): Int, an
+ * arbitrary-precision integer.  A PyLong cannot be
  * updated in place, so each operation swaps the whole value under a
  * per-object mutex (not the GIL).
  */
+#include "atomic_types.h"
 #include "checked_ops.h"
 #include "number_protocol.h"
 #include "operands.h"
-
-PyObject *bigint_get(BigIntObject *self) {
-    compat_mutex_lock(&self->lock);
-    PyObject *v = self->value;
-    Py_XINCREF(v);
-    compat_mutex_unlock(&self->lock);
-    return v != NULL ? v : PyLong_FromLong(0);
-}
 
 /* Replace the value with `fn(value, operand)` under the lock.  `operand` is an
  * exact int, so the arithmetic runs no Python code while the lock is held.
@@ -154,19 +148,6 @@ static int bigint_traverse(PyObject *self, visitproc visit, void *arg) {
 static int bigint_clear(PyObject *self) {
     Py_CLEAR(((BigIntObject *)self)->value);
     return 0;
-}
-
-void bigint_dealloc(PyObject *self) {
-    PyTypeObject *tp = Py_TYPE(self);
-    BigIntObject *io = (BigIntObject *)self;
-    PyObject_GC_UnTrack(self);
-    if (io->weakreflist != NULL) {
-        PyObject_ClearWeakRefs(self);
-    }
-    (void)bigint_clear(self);
-    compat_mutex_free(&io->lock);
-    tp->tp_free(self);
-    Py_DECREF(tp);
 }
 
 PyDoc_STRVAR(bigint_load_doc, INT_LOAD_DOC);

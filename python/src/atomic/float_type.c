@@ -1,6 +1,8 @@
 /*
- * cymade._atomic: Float, a double updated by a lock-free CAS loop on its bits.
+ * cymade._atomic, layer 5 (types; see atomic_module.c for the layers): Float, a double
+ * updated by a lock-free CAS loop on its bits.
  */
+#include "atomic_types.h"
 #include "checked_ops.h"
 #include "number_protocol.h"
 #include "operands.h"
@@ -120,15 +122,6 @@ static PyObject *float_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     cymade_atomic_f64_init(&self->value, v);
     self->weakreflist = NULL;
     return (PyObject *)self;
-}
-
-void float_dealloc(PyObject *self) {
-    PyTypeObject *tp = Py_TYPE(self);
-    if (((FloatObject *)self)->weakreflist != NULL) {
-        PyObject_ClearWeakRefs(self);
-    }
-    tp->tp_free(self);
-    Py_DECREF(tp);
 }
 
 PyDoc_STRVAR(float_load_doc, "load($self, /)\n--\n\nReturn the current value (a float).");

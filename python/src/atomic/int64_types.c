@@ -1,11 +1,12 @@
 /*
- * cymade._atomic: U64 and I64, 64-bit integers updated by lock-free CAS loops.
+ * cymade._atomic, layer 5 (types; see atomic_module.c for the layers): U64 and I64, 64-bit integers updated by lock-free CAS loops.
  *
  * One implementation serves both.  The 64 bits are stored unsigned; is_signed
  * decides how they are read, range-checked and converted, and every such
  * difference lives in the int64_* helpers below.  Only U64 has on_zero (an
  * I64's is always NULL) and only U64 is tracked by the GC.
  */
+#include "atomic_types.h"
 #include "checked_ops.h"
 #include "number_protocol.h"
 #include "operands.h"
@@ -315,20 +316,6 @@ static int U64_traverse(PyObject *self, visitproc visit, void *arg) {
 static int U64_clear(PyObject *self) {
     Py_CLEAR(((Int64Object *)self)->on_zero);
     return 0;
-}
-
-void int64_dealloc(PyObject *self) {
-    PyTypeObject *tp = Py_TYPE(self);
-    /* Only U64 is a GC type: its on_zero can form a cycle. */
-    if (PyType_IS_GC(tp)) {
-        PyObject_GC_UnTrack(self);
-    }
-    if (((Int64Object *)self)->weakreflist != NULL) {
-        PyObject_ClearWeakRefs(self);
-    }
-    Py_CLEAR(((Int64Object *)self)->on_zero);
-    tp->tp_free(self);
-    Py_DECREF(tp);
 }
 
 static PyObject *int64_load(PyObject *self, PyObject *Py_UNUSED(ignored)) {

@@ -1,25 +1,10 @@
 /*
- * cymade._atomic: an atomic as its plain value.  Binary operators return plain
+ * cymade._atomic, layer 4 (number protocol; see atomic_module.c for the layers): an atomic as its
+ * plain value.  Binary operators return plain
  * numbers, comparisons and repr use the loaded value, and __format__ and
  * friends are forwarded, so an atomic reads like the int or float it holds.
  */
 #include "number_protocol.h"
-
-PyObject *atomic_plain(PyObject *o, enum atomic_kind kind) {
-    switch (kind) {
-    case KIND_INT64: {
-        Int64Object *self = (Int64Object *)o;
-        return int64_bits_to_pylong(self->is_signed, cymade_atomic_u64_load(&self->bits, LOAD_ORDER));
-    }
-    case KIND_BIGINT:
-        return bigint_get((BigIntObject *)o);
-    case KIND_FLOAT:
-        return PyFloat_FromDouble(cymade_atomic_f64_load(&((FloatObject *)o)->value, LOAD_ORDER));
-    case KIND_NONE:
-        break;
-    }
-    return Py_NewRef(o);
-}
 
 /* New reference: the plain value of an atomic, or `o` itself. */
 static inline PyObject *plain_or_self(PyObject *o) {

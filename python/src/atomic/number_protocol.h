@@ -1,5 +1,6 @@
 /*
- * cymade._atomic: the behaviour all four types share by acting as their plain
+ * cymade._atomic, layer 4 (number protocol; see atomic_module.c for the
+ * layers): the behaviour all four types share by acting as their plain
  * value — binary and unary operators returning plain numbers, comparisons,
  * repr, __format__/__round__/... — plus the slot and method tables built from
  * it and from each type's own load/store/exchange/compare_exchange/fetch_*.
@@ -9,10 +10,6 @@
 
 #include "atomic_objects.h"
 #include "checked_ops.h"
-
-/* New reference to the plain number an atomic of `kind` holds, or to `o`
- * itself for KIND_NONE. */
-PyObject *atomic_plain(PyObject *o, enum atomic_kind kind);
 
 /* `a OP b` on plain Python numbers (`**` without a modulus). */
 PyObject *python_binop(cm_op op, PyObject *a, PyObject *b);
