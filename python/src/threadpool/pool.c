@@ -333,9 +333,10 @@ static int pool_init_once(pool_object *self, PyObject *args, PyObject *kwargs) {
 
 static int pool_init(pool_object *self, PyObject *args, PyObject *kwargs) {
     int rc;
-    COMPAT_BEGIN_CRITICAL_SECTION(self);
+    compat_critical_section section;
+    compat_critical_section_begin(&section, (PyObject *)self);
     rc = pool_init_once(self, args, kwargs);
-    COMPAT_END_CRITICAL_SECTION();
+    compat_critical_section_end(&section);
     return rc;
 }
 
