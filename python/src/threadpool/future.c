@@ -385,24 +385,26 @@ static int wait_final(future_object *self, PyObject *timeout) {
     }
 }
 
-static PyObject *parse_timeout(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *function,
-                               PyObject **timeout) {
-    static const char *const keywords[] = {"timeout", NULL};
+/* The optional `timeout` argument of result() and exception(), by position
+ * or keyword, into *timeout (borrowed; Py_None when absent).  0, or -1 with
+ * TypeError set. */
+static int parse_timeout(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *function,
+                         PyObject **timeout) {
     *timeout = Py_None;
     Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
     if (nargs + nkw > 1) {
-        return PyErr_Format(PyExc_TypeError, "%s() takes at most 1 argument (%zd given)", function, nargs + nkw);
+        PyErr_Format(PyExc_TypeError, "%s() takes at most 1 argument (%zd given)", function, nargs + nkw);
+        return -1;
     }
-    if (nargs == 1) {
-        *timeout = args[0];
-    } else if (nkw == 1) {
-        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), keywords[0]) != 0) {
-            return PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", function,
-                                PyTuple_GET_ITEM(kwnames, 0));
-        }
-        *timeout = args[0];
+    if (nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "timeout") != 0) {
+        PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", function,
+                     PyTuple_GET_ITEM(kwnames, 0));
+        return -1;
     }
-    return Py_None;
+    if (nargs + nkw == 1) {
+        *timeout = args[0]; /* a keyword's value follows the positional ones */
+    }
+    return 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -434,7 +436,7 @@ static PyObject *future_done(future_object *self, PyObject *Py_UNUSED(ignored)) 
 static int wait_done(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
                      const char *method) {
     PyObject *timeout;
-    if (parse_timeout(args, nargs, kwnames, method, &timeout) == NULL || wait_final(self, timeout) < 0) {
+    if (parse_timeout(args, nargs, kwnames, method, &timeout) < 0 || wait_final(self, timeout) < 0) {
         return -1;
     }
     if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
