@@ -656,7 +656,7 @@ static PyType_Slot future_slots[] = {
 static PyType_Spec future_spec = {
     .name = "cymade.threadpool.Future",
     .basicsize = sizeof(future_object),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = future_slots,
 };
 

@@ -578,7 +578,7 @@ static PyType_Slot pool_slots[] = {
 static PyType_Spec pool_spec = {
     .name = "cymade._threadpool.ThreadPool",
     .basicsize = sizeof(pool_object),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = pool_slots,
 };
 
