@@ -640,7 +640,9 @@ static PyMemberDef future_members[] = {
 };
 
 static PyType_Slot future_slots[] = {
-    {Py_tp_doc, "The result of a ThreadPool job: a concurrent.futures.Future that can be awaited."},
+    {Py_tp_doc, "The result of a ThreadPool job: a concurrent.futures.Future that can be awaited.\n\n"
+                "Everything the job wrote is visible to whoever sees the future done: after\n"
+                "result() or exception() returns, once done() is True, and in done-callbacks."},
     {Py_tp_dealloc, future_dealloc},
     {Py_tp_finalize, future_finalize},
     {Py_tp_traverse, future_traverse},
