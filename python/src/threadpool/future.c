@@ -658,7 +658,11 @@ static PyType_Slot future_slots[] = {
 static PyType_Spec future_spec = {
     .name = "cymade.threadpool.Future",
     .basicsize = sizeof(future_object),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE,
+    /* Not Py_TPFLAGS_IMMUTABLETYPE: the base, concurrent.futures.Future, is a
+     * mutable Python class, and CPython refuses an immutable type over a
+     * mutable base (a DeprecationWarning on 3.12 and 3.13, a TypeError from
+     * 3.14 on). */
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION,
     .slots = future_slots,
 };
 
