@@ -7,7 +7,9 @@ def py_extension(name, srcs, deps = []):
 
     Every extension depends on //verify:verified_stamp, which exists only when
     every verify/ suite passed, so no extension can be built from an engine
-    that failed verification.
+    that failed verification.  Each module includes its cymade/verified.h and
+    shows the summary (cymade._core as `verified`, the others as
+    `__verified__`).
 
     Args:
       name: the module's name inside the package, e.g. "_atomic".

@@ -8,10 +8,18 @@
 ``isinstance`` is concerned, so asyncio takes it as its default executor; none
 of the stdlib's executor machinery runs.
 
-Priority classes (``schedule``): urgent jobs (priority < 0) run before anything
-queued, and no other job starts while one is queued or running; background jobs
-(priority > 0) start only after ``priority`` ms with no urgent or normal job
-finishing.
+Priority classes (``schedule``): urgent jobs (priority < 0) are taken before any
+queued normal or background job, and a normal or background job submitted after
+an urgent job's ``schedule`` returned does not start while any urgent job is
+queued or running (jobs submitted earlier may already have been taken by a
+worker and run alongside it).  Background jobs (priority > 0) start only when no
+urgent job is pending and at least ``priority`` ms have passed since the last
+urgent or normal job finished (or since the pool started); after ``shutdown``
+they no longer wait.
+
+Visibility: everything the submitter wrote before ``submit``/``schedule`` is
+visible to the job, and everything the job wrote is visible to whoever sees its
+future done (``result()``, ``exception()``, ``done()``, done-callbacks).
 """
 
 import os

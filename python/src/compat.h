@@ -2,7 +2,14 @@
  * compat.h - every difference between the CPython versions cymade supports,
  * in one place: 3.11, 3.12, 3.13 and 3.14 (3.15 as a preview), each with the
  * GIL or free-threaded (Py_GIL_DISABLED, 3.13+).  No other file in
- * python/src tests PY_VERSION_HEX; each difference has a name here instead.
+ * python/src tests PY_VERSION_HEX or Py_GIL_DISABLED, nor writes #if around
+ * a difference; each difference has a name here instead.
+ *
+ * Naming policy: a difference is a `compat_<what>` static inline function
+ * (or type), named for what it does, and callers call it on every version.
+ * Only where C needs text rather than a call — an entry of a module-slot or
+ * member table, the fields of a struct — is it a `COMPAT_<WHAT>` macro,
+ * which expands to nothing on the versions without the difference.
  *
  *   version  what changed                          names below
  *   3.12     <Python.h> no longer includes         (this header includes
@@ -14,8 +21,10 @@
  *   3.12     compact ints behind                   compat_long_compact_value
  *            PyUnstable_Long_CompactValue
  *   3.12     Python classes keep __weakref__       COMPAT_PYCLASS_INSTANCE_FIELDS,
- *            before the object header              compat_pyclass_layout_matches,
- *            (Py_TPFLAGS_MANAGED_WEAKREF)          compat_pyclass_clear_weakrefs
+ *            before the object header              COMPAT_PYCLASS_WEAKLIST_MEMBER,
+ *            (Py_TPFLAGS_MANAGED_WEAKREF)          compat_pyclass_layout_matches,
+ *                                                  compat_pyclass_init_weakrefs,
+ *                                                  compat_pyclass_clear_weakrefs
  *   3.12     the instance __dict__ before the      compat_pyclass_visit_dict,
  *            header gets visit/clear functions     compat_pyclass_clear_dict
  *            (public from 3.13 on)
@@ -25,7 +34,7 @@
  *   3.13     PyWeakref_GetRef; PyWeakref_GetObject compat_weakref_get
  *            deprecated (removed later)
  *   3.13     PyMutex, critical sections            compat_mutex_*,
- *                                                  COMPAT_BEGIN/END_CRITICAL_SECTION
+ *            (free-threaded)                       compat_critical_section_*
  */
 #ifndef CYMADE_PY_COMPAT_H
 #define CYMADE_PY_COMPAT_H
@@ -97,13 +106,16 @@ static inline PyObject *compat_weakref_get(PyObject *ref) {
  * __weakref__; from 3.12 on, __weakref__ lives before the header
  * (Py_TPFLAGS_MANAGED_WEAKREF, inherited from the base).  Both versions keep
  * __dict__ before the header (Py_TPFLAGS_MANAGED_DICT).  The type checks
- * its base against this at import. */
+ * its base against this at import.  COMPAT_PYCLASS_INSTANCE_FIELDS goes
+ * right after PyObject_HEAD, and COMPAT_PYCLASS_WEAKLIST_MEMBER in the
+ * type's member table. */
 #if PY_VERSION_HEX >= 0x030C0000
 #define COMPAT_PYCLASS_INSTANCE_FIELDS
-#define COMPAT_PYCLASS_HAS_WEAKLIST_FIELD 0
+#define COMPAT_PYCLASS_WEAKLIST_MEMBER
 #else
 #define COMPAT_PYCLASS_INSTANCE_FIELDS PyObject *pyclass_weakreflist;
-#define COMPAT_PYCLASS_HAS_WEAKLIST_FIELD 1
+#define COMPAT_PYCLASS_WEAKLIST_MEMBER                                                                                \
+    {"__weaklistoffset__", COMPAT_T_PYSSIZET, sizeof(PyObject), COMPAT_READONLY, NULL},
 #endif
 
 /* Whether `base` has the instance layout above: what a class statement
@@ -118,18 +130,29 @@ static inline int compat_pyclass_layout_matches(PyTypeObject *base) {
 #endif
 }
 
+/* Starts the weak-reference list of such an object empty, for allocators
+ * that do not zero (PyObject_GC_New).  On 3.11 the list is the field
+ * COMPAT_PYCLASS_INSTANCE_FIELDS declares, the word right after the header;
+ * from 3.12 on the base's allocation sets it up. */
+static inline void compat_pyclass_init_weakrefs(PyObject *object) {
+#if PY_VERSION_HEX >= 0x030C0000
+    (void)object;
+#else
+    *(PyObject **)((char *)object + sizeof(PyObject)) = NULL;
+#endif
+}
+
 /* Clears the weak references to such an object, in its dealloc.  On 3.11
  * the list is our own field, so the usual empty list costs no call. */
-#if COMPAT_PYCLASS_HAS_WEAKLIST_FIELD
-#define compat_pyclass_clear_weakrefs(object)                                                                        \
-    do {                                                                                                           \
-        if ((object)->pyclass_weakreflist != NULL) {                                                               \
-            PyObject_ClearWeakRefs((PyObject *)(object));                                                          \
-        }                                                                                                          \
-    } while (0)
+static inline void compat_pyclass_clear_weakrefs(PyObject *object) {
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject_ClearWeakRefs(object);
 #else
-#define compat_pyclass_clear_weakrefs(object) PyObject_ClearWeakRefs((PyObject *)(object))
+    if (*(PyObject **)((char *)object + sizeof(PyObject)) != NULL) {
+        PyObject_ClearWeakRefs(object);
+    }
 #endif
+}
 
 /* The instance __dict__ of such an object (Py_TPFLAGS_MANAGED_DICT, and
  * from 3.13 on perhaps values inline in the object, which PyObject_GC_New
@@ -247,16 +270,31 @@ static inline void compat_mutex_free(compat_mutex *mutex) {
 }
 #endif
 
-/* A per-object critical section (3.13+): a real lock on free-threaded
- * builds, nothing with the GIL.  Before 3.13 every build has a GIL, which
- * is the section.  Like Py_BEGIN_CRITICAL_SECTION, BEGIN opens a block that
- * END closes. */
-#if PY_VERSION_HEX >= 0x030D0000
-#define COMPAT_BEGIN_CRITICAL_SECTION(object) Py_BEGIN_CRITICAL_SECTION(object)
-#define COMPAT_END_CRITICAL_SECTION() Py_END_CRITICAL_SECTION()
+/* A per-object critical section: on free-threaded builds (3.13+) the
+ * object's own lock, as Py_BEGIN_CRITICAL_SECTION takes it; with a GIL,
+ * which is the section, nothing at all.  begin and end pair up in one
+ * function, around code that needs no other lock:
+ *
+ *     compat_critical_section section;
+ *     compat_critical_section_begin(&section, object);
+ *     ...
+ *     compat_critical_section_end(&section);
+ */
+#ifdef Py_GIL_DISABLED
+typedef PyCriticalSection compat_critical_section;
+static inline void compat_critical_section_begin(compat_critical_section *section, PyObject *object) {
+    PyCriticalSection_Begin(section, object);
+}
+static inline void compat_critical_section_end(compat_critical_section *section) { PyCriticalSection_End(section); }
 #else
-#define COMPAT_BEGIN_CRITICAL_SECTION(object) {
-#define COMPAT_END_CRITICAL_SECTION() }
+typedef struct compat_critical_section {
+    char unused; /* C wants a member */
+} compat_critical_section;
+static inline void compat_critical_section_begin(compat_critical_section *section, PyObject *object) {
+    (void)section;
+    (void)object;
+}
+static inline void compat_critical_section_end(compat_critical_section *section) { (void)section; }
 #endif
 
 /* ---------------------------------------------------------------------------

@@ -1,15 +1,29 @@
 /*
- * cymade._atomic: U64, I64, Int and Float, numbers that many threads update
- * without a threading.Lock.  This file is the module: its state, multi-phase
- * initialisation and type registration; each type lives in its own file.
+ * cymade._atomic, layer 6 (module): U64, I64, Int and Float, numbers that
+ * many threads update without a threading.Lock.  This file is the module: its
+ * state, multi-phase initialisation and type registration; each type lives in
+ * its own file.
+ *
+ * The files form layers, each using only the layers before it, so no name
+ * refers forward:
+ *   1. checked arithmetic: checked_ops.h (pure C)
+ *   2. objects: atomic_objects.h, atomic_objects.c (layouts, memory orders,
+ *      recognising, reading and freeing an atomic)
+ *   3. operands: operands.h, operands.c (arguments to C values, errors)
+ *   4. number protocol: number_protocol.h, number_protocol.c (an atomic as
+ *      its plain value; the shared slots)
+ *   5. types: int64_types.c, bigint_type.c, float_type.c (atomic_types.h)
+ *   6. module: this file
  *
  * Hand-written C API in the style of CPython's Modules/_queuemodule.c: heap
  * types made by PyType_FromModuleAndSpec, module state instead of C globals,
  * multi-phase initialisation, and no reliance on the GIL (U64, I64 and Float
  * live in cymade/atomic.h atomics; Int's PyLong is guarded by its own lock).
  */
-#include "atomic_objects.h"
+#include "atomic_types.h"
 #include "number_protocol.h"
+
+#include "cymade/verified.h"
 
 typedef struct {
     PyTypeObject *U64_type;
@@ -37,7 +51,9 @@ static int atomic_exec(PyObject *module) {
         add_type(module, &float_spec, false, &st->Float_type) < 0) {
         return -1;
     }
-    return 0;
+    /* The verify/ suites this build passed (see //verify:gate), as in
+     * cymade._core: the atomics this module is built on are among them. */
+    return PyModule_AddStringConstant(module, "__verified__", CYMADE_VERIFIED);
 }
 
 static int atomic_traverse(PyObject *module, visitproc visit, void *arg) {

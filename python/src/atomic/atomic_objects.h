@@ -1,6 +1,7 @@
 /*
- * cymade._atomic: what every file of the module shares — the object layouts,
- * the memory orders, how to recognise our objects, and the type specs.
+ * cymade._atomic, layer 2 (objects; see atomic_module.c for the layers):
+ * what every later file shares — the object layouts, the memory orders, how
+ * to recognise our objects and read their values (atomic_objects.c).
  *
  * Memory orders.  Python users expect sequentially consistent behaviour, so
  * every access is seq_cst: loads are plain MOVs on x86, every RMW is a LOCK'd
@@ -63,6 +64,7 @@ typedef struct {
 
 enum atomic_kind { KIND_NONE, KIND_INT64, KIND_BIGINT, KIND_FLOAT };
 
+/* tp_dealloc of U64 and I64, of Int, of Float (atomic_objects.c). */
 void int64_dealloc(PyObject *self);
 void bigint_dealloc(PyObject *self);
 void float_dealloc(PyObject *self);
@@ -89,9 +91,8 @@ static inline PyObject *int64_bits_to_pylong(bool is_signed, uint64_t bits) {
 }
 PyObject *bigint_get(BigIntObject *self);
 
-extern PyType_Spec U64_spec;
-extern PyType_Spec I64_spec;
-extern PyType_Spec bigint_spec;
-extern PyType_Spec float_spec;
+/* New reference to the plain number an atomic of `kind` holds, or to `o`
+ * itself for KIND_NONE. */
+PyObject *atomic_plain(PyObject *o, enum atomic_kind kind);
 
 #endif /* CYMADE_PY_ATOMIC_OBJECTS_H */

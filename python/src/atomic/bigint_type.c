@@ -1,19 +1,13 @@
 /*
- * cymade._atomic: Int, an arbitrary-precision integer.  A PyLong cannot be
+ * cymade._atomic, layer 5 (types; see atomic_module.c for the layers): Int, an
+ * arbitrary-precision integer.  A PyLong cannot be
  * updated in place, so each operation swaps the whole value under a
  * per-object mutex (not the GIL).
  */
+#include "atomic_types.h"
 #include "checked_ops.h"
 #include "number_protocol.h"
 #include "operands.h"
-
-PyObject *bigint_get(BigIntObject *self) {
-    compat_mutex_lock(&self->lock);
-    PyObject *v = self->value;
-    Py_XINCREF(v);
-    compat_mutex_unlock(&self->lock);
-    return v != NULL ? v : PyLong_FromLong(0);
-}
 
 /* Replace the value with `fn(value, operand)` under the lock.  `operand` is an
  * exact int, so the arithmetic runs no Python code while the lock is held.
@@ -74,7 +68,40 @@ static PyObject *bigint_inplace(PyObject *self, PyObject *other, cm_op op) {
     return r < 0 ? NULL : Py_NewRef(self);
 }
 
-DEFINE_INTEGER_INPLACE_SLOTS(bigint)
+/* The in-place operator slots, one per operator. */
+static PyObject *bigint_iadd(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_ADD);
+}
+static PyObject *bigint_isub(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_SUB);
+}
+static PyObject *bigint_imul(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_MUL);
+}
+static PyObject *bigint_ifloordiv(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_FLOORDIV);
+}
+static PyObject *bigint_imod(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_MOD);
+}
+static PyObject *bigint_ipow(PyObject *self, PyObject *other, PyObject *Py_UNUSED(modulus)) {
+    return bigint_inplace(self, other, CM_POW);
+}
+static PyObject *bigint_ilshift(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_LSHIFT);
+}
+static PyObject *bigint_irshift(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_RSHIFT);
+}
+static PyObject *bigint_iand(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_AND);
+}
+static PyObject *bigint_ior(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_OR);
+}
+static PyObject *bigint_ixor(PyObject *self, PyObject *other) {
+    return bigint_inplace(self, other, CM_XOR);
+}
 
 static PyObject *bigint_value_from(PyTypeObject *tp, const char *what, PyObject *o) {
     int wrong_type;
@@ -121,19 +148,6 @@ static int bigint_traverse(PyObject *self, visitproc visit, void *arg) {
 static int bigint_clear(PyObject *self) {
     Py_CLEAR(((BigIntObject *)self)->value);
     return 0;
-}
-
-void bigint_dealloc(PyObject *self) {
-    PyTypeObject *tp = Py_TYPE(self);
-    BigIntObject *io = (BigIntObject *)self;
-    PyObject_GC_UnTrack(self);
-    if (io->weakreflist != NULL) {
-        PyObject_ClearWeakRefs(self);
-    }
-    (void)bigint_clear(self);
-    compat_mutex_free(&io->lock);
-    tp->tp_free(self);
-    Py_DECREF(tp);
 }
 
 PyDoc_STRVAR(bigint_load_doc, INT_LOAD_DOC);
@@ -228,12 +242,26 @@ static PyObject *bigint_fetch(PyObject *self, PyObject *const *args, Py_ssize_t 
     return r < 0 ? NULL : old;
 }
 
-DEFINE_FETCH_METHODS(bigint)
+static PyObject *bigint_fetch_add(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    return bigint_fetch(self, args, nargs, kwnames, CM_ADD, "fetch_add");
+}
+static PyObject *bigint_fetch_sub(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    return bigint_fetch(self, args, nargs, kwnames, CM_SUB, "fetch_sub");
+}
 
 PyDoc_STRVAR(bigint_fetch_add_doc, FETCH_ADD_DOC);
 PyDoc_STRVAR(bigint_fetch_sub_doc, FETCH_SUB_DOC);
 
-static PyMethodDef bigint_methods[] = {ATOMIC_METHODS(bigint, bigint), {NULL, NULL, 0, NULL}};
+static PyMethodDef bigint_methods[] = {
+    {"load", bigint_load, METH_NOARGS, bigint_load_doc},
+    {"store", FASTCALL_KW(bigint_store), bigint_store_doc},
+    {"exchange", FASTCALL_KW(bigint_exchange), bigint_exchange_doc},
+    {"compare_exchange", FASTCALL_KW(bigint_compare_exchange), bigint_compare_exchange_doc},
+    {"fetch_add", FASTCALL_KW(bigint_fetch_add), bigint_fetch_add_doc},
+    {"fetch_sub", FASTCALL_KW(bigint_fetch_sub), bigint_fetch_sub_doc},
+    PLAIN_NUMBER_METHODS,
+    {NULL, NULL, 0, NULL},
+};
 
 static PyMemberDef bigint_members[] = WEAKREF_MEMBERS(BigIntObject);
 
@@ -252,7 +280,17 @@ static PyType_Slot bigint_slots[] = {
     {Py_tp_clear, bigint_clear},
     {Py_tp_methods, bigint_methods},
     {Py_tp_members, bigint_members},
-    INTEGER_INPLACE_SLOTS(bigint),
+    {Py_nb_inplace_add, bigint_iadd},
+    {Py_nb_inplace_subtract, bigint_isub},
+    {Py_nb_inplace_multiply, bigint_imul},
+    {Py_nb_inplace_floor_divide, bigint_ifloordiv},
+    {Py_nb_inplace_remainder, bigint_imod},
+    {Py_nb_inplace_power, bigint_ipow},
+    {Py_nb_inplace_lshift, bigint_ilshift},
+    {Py_nb_inplace_rshift, bigint_irshift},
+    {Py_nb_inplace_and, bigint_iand},
+    {Py_nb_inplace_or, bigint_ior},
+    {Py_nb_inplace_xor, bigint_ixor},
     {0, NULL},
 };
 

@@ -1,5 +1,6 @@
 /*
- * Checked 64-bit arithmetic for cymade._atomic: pure C, no Python.
+ * cymade._atomic, layer 1 (checked arithmetic; see atomic_module.c for the layers): checked
+ * 64-bit arithmetic, pure C, no Python.
  *
  * Each cm_*_apply computes `old OP v` with Python's integer semantics (floor
  * division, infinite two's-complement bitwise operators) and reports, instead

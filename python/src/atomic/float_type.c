@@ -1,6 +1,8 @@
 /*
- * cymade._atomic: Float, a double updated by a lock-free CAS loop on its bits.
+ * cymade._atomic, layer 5 (types; see atomic_module.c for the layers): Float, a double
+ * updated by a lock-free CAS loop on its bits.
  */
+#include "atomic_types.h"
 #include "checked_ops.h"
 #include "number_protocol.h"
 #include "operands.h"
@@ -70,8 +72,30 @@ static inline __attribute__((always_inline)) PyObject *float_inplace(PyObject *s
     return Py_NewRef(self);
 }
 
-DEFINE_ARITHMETIC_INPLACE_SLOTS(float)
-DEFINE_INPLACE_SLOT(float, itruediv, CM_TRUEDIV)
+/* The in-place operator slots.  Each passes its operator as a constant to
+ * float_inplace, which is always_inline, so every copy folds the operator
+ * switch away. */
+static PyObject *float_iadd(PyObject *self, PyObject *other) {
+    return float_inplace(self, other, CM_ADD);
+}
+static PyObject *float_isub(PyObject *self, PyObject *other) {
+    return float_inplace(self, other, CM_SUB);
+}
+static PyObject *float_imul(PyObject *self, PyObject *other) {
+    return float_inplace(self, other, CM_MUL);
+}
+static PyObject *float_ifloordiv(PyObject *self, PyObject *other) {
+    return float_inplace(self, other, CM_FLOORDIV);
+}
+static PyObject *float_imod(PyObject *self, PyObject *other) {
+    return float_inplace(self, other, CM_MOD);
+}
+static PyObject *float_itruediv(PyObject *self, PyObject *other) {
+    return float_inplace(self, other, CM_TRUEDIV);
+}
+static PyObject *float_ipow(PyObject *self, PyObject *other, PyObject *Py_UNUSED(modulus)) {
+    return float_inplace(self, other, CM_POW);
+}
 
 static int float_value_from(PyTypeObject *tp, const char *what, PyObject *o, double *out) {
     int r = float_operand(o, out);
@@ -98,15 +122,6 @@ static PyObject *float_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     cymade_atomic_f64_init(&self->value, v);
     self->weakreflist = NULL;
     return (PyObject *)self;
-}
-
-void float_dealloc(PyObject *self) {
-    PyTypeObject *tp = Py_TYPE(self);
-    if (((FloatObject *)self)->weakreflist != NULL) {
-        PyObject_ClearWeakRefs(self);
-    }
-    tp->tp_free(self);
-    Py_DECREF(tp);
 }
 
 PyDoc_STRVAR(float_load_doc, "load($self, /)\n--\n\nReturn the current value (a float).");
@@ -194,12 +209,26 @@ static PyObject *float_fetch(PyObject *self, PyObject *const *args, Py_ssize_t n
     return PyFloat_FromDouble(old);
 }
 
-DEFINE_FETCH_METHODS(float)
+static PyObject *float_fetch_add(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    return float_fetch(self, args, nargs, kwnames, CM_ADD, "fetch_add");
+}
+static PyObject *float_fetch_sub(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    return float_fetch(self, args, nargs, kwnames, CM_SUB, "fetch_sub");
+}
 
 PyDoc_STRVAR(float_fetch_add_doc, FETCH_ADD_DOC);
 PyDoc_STRVAR(float_fetch_sub_doc, FETCH_SUB_DOC);
 
-static PyMethodDef float_methods[] = {ATOMIC_METHODS(float, float), {NULL, NULL, 0, NULL}};
+static PyMethodDef float_methods[] = {
+    {"load", float_load, METH_NOARGS, float_load_doc},
+    {"store", FASTCALL_KW(float_store), float_store_doc},
+    {"exchange", FASTCALL_KW(float_exchange), float_exchange_doc},
+    {"compare_exchange", FASTCALL_KW(float_compare_exchange), float_compare_exchange_doc},
+    {"fetch_add", FASTCALL_KW(float_fetch_add), float_fetch_add_doc},
+    {"fetch_sub", FASTCALL_KW(float_fetch_sub), float_fetch_sub_doc},
+    PLAIN_NUMBER_METHODS,
+    {NULL, NULL, 0, NULL},
+};
 
 static PyMemberDef float_members[] = WEAKREF_MEMBERS(FloatObject);
 
@@ -217,7 +246,12 @@ static PyType_Slot float_slots[] = {
     {Py_tp_dealloc, float_dealloc},
     {Py_tp_methods, float_methods},
     {Py_tp_members, float_members},
-    ARITHMETIC_INPLACE_SLOTS(float),
+    {Py_nb_inplace_add, float_iadd},
+    {Py_nb_inplace_subtract, float_isub},
+    {Py_nb_inplace_multiply, float_imul},
+    {Py_nb_inplace_floor_divide, float_ifloordiv},
+    {Py_nb_inplace_remainder, float_imod},
+    {Py_nb_inplace_power, float_ipow},
     {Py_nb_inplace_true_divide, float_itruediv},
     {0, NULL},
 };

@@ -1,11 +1,12 @@
 /*
- * cymade._atomic: U64 and I64, 64-bit integers updated by lock-free CAS loops.
+ * cymade._atomic, layer 5 (types; see atomic_module.c for the layers): U64 and I64, 64-bit integers updated by lock-free CAS loops.
  *
  * One implementation serves both.  The 64 bits are stored unsigned; is_signed
  * decides how they are read, range-checked and converted, and every such
  * difference lives in the int64_* helpers below.  Only U64 has on_zero (an
  * I64's is always NULL) and only U64 is tracked by the GC.
  */
+#include "atomic_types.h"
 #include "checked_ops.h"
 #include "number_protocol.h"
 #include "operands.h"
@@ -230,7 +231,42 @@ static inline __attribute__((always_inline)) PyObject *int64_inplace(PyObject *s
     return Py_NewRef(self);
 }
 
-DEFINE_INTEGER_INPLACE_SLOTS(int64)
+/* The in-place operator slots.  Each passes its operator as a constant to
+ * int64_inplace, which is always_inline, so every copy folds the operator
+ * switch away. */
+static PyObject *int64_iadd(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_ADD);
+}
+static PyObject *int64_isub(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_SUB);
+}
+static PyObject *int64_imul(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_MUL);
+}
+static PyObject *int64_ifloordiv(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_FLOORDIV);
+}
+static PyObject *int64_imod(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_MOD);
+}
+static PyObject *int64_ipow(PyObject *self, PyObject *other, PyObject *Py_UNUSED(modulus)) {
+    return int64_inplace(self, other, CM_POW);
+}
+static PyObject *int64_ilshift(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_LSHIFT);
+}
+static PyObject *int64_irshift(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_RSHIFT);
+}
+static PyObject *int64_iand(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_AND);
+}
+static PyObject *int64_ior(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_OR);
+}
+static PyObject *int64_ixor(PyObject *self, PyObject *other) {
+    return int64_inplace(self, other, CM_XOR);
+}
 
 static PyObject *int64_create(PyTypeObject *type, bool is_signed, PyObject *init, PyObject *on_zero) {
     uint64_t bits = 0;
@@ -280,20 +316,6 @@ static int U64_traverse(PyObject *self, visitproc visit, void *arg) {
 static int U64_clear(PyObject *self) {
     Py_CLEAR(((Int64Object *)self)->on_zero);
     return 0;
-}
-
-void int64_dealloc(PyObject *self) {
-    PyTypeObject *tp = Py_TYPE(self);
-    /* Only U64 is a GC type: its on_zero can form a cycle. */
-    if (PyType_IS_GC(tp)) {
-        PyObject_GC_UnTrack(self);
-    }
-    if (((Int64Object *)self)->weakreflist != NULL) {
-        PyObject_ClearWeakRefs(self);
-    }
-    Py_CLEAR(((Int64Object *)self)->on_zero);
-    tp->tp_free(self);
-    Py_DECREF(tp);
 }
 
 static PyObject *int64_load(PyObject *self, PyObject *Py_UNUSED(ignored)) {
@@ -393,7 +415,12 @@ static PyObject *int64_fetch(PyObject *self, PyObject *const *args, Py_ssize_t n
     return int64_bits_to_pylong(io->is_signed, old);
 }
 
-DEFINE_FETCH_METHODS(int64)
+static PyObject *int64_fetch_add(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    return int64_fetch(self, args, nargs, kwnames, CM_ADD, "fetch_add");
+}
+static PyObject *int64_fetch_sub(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    return int64_fetch(self, args, nargs, kwnames, CM_SUB, "fetch_sub");
+}
 
 static PyObject *U64_get_on_zero(PyObject *self, void *Py_UNUSED(closure)) {
     PyObject *cb = ((Int64Object *)self)->on_zero;
@@ -426,8 +453,26 @@ PyDoc_STRVAR(I64_compare_exchange_doc, "compare_exchange($self, /, expected, des
 PyDoc_STRVAR(I64_fetch_add_doc, FETCH_ADD_DOC);
 PyDoc_STRVAR(I64_fetch_sub_doc, FETCH_SUB_DOC);
 
-static PyMethodDef U64_methods[] = {ATOMIC_METHODS(int64, U64), {NULL, NULL, 0, NULL}};
-static PyMethodDef I64_methods[] = {ATOMIC_METHODS(int64, I64), {NULL, NULL, 0, NULL}};
+static PyMethodDef U64_methods[] = {
+    {"load", int64_load, METH_NOARGS, U64_load_doc},
+    {"store", FASTCALL_KW(int64_store), U64_store_doc},
+    {"exchange", FASTCALL_KW(int64_exchange), U64_exchange_doc},
+    {"compare_exchange", FASTCALL_KW(int64_compare_exchange), U64_compare_exchange_doc},
+    {"fetch_add", FASTCALL_KW(int64_fetch_add), U64_fetch_add_doc},
+    {"fetch_sub", FASTCALL_KW(int64_fetch_sub), U64_fetch_sub_doc},
+    PLAIN_NUMBER_METHODS,
+    {NULL, NULL, 0, NULL},
+};
+static PyMethodDef I64_methods[] = {
+    {"load", int64_load, METH_NOARGS, I64_load_doc},
+    {"store", FASTCALL_KW(int64_store), I64_store_doc},
+    {"exchange", FASTCALL_KW(int64_exchange), I64_exchange_doc},
+    {"compare_exchange", FASTCALL_KW(int64_compare_exchange), I64_compare_exchange_doc},
+    {"fetch_add", FASTCALL_KW(int64_fetch_add), I64_fetch_add_doc},
+    {"fetch_sub", FASTCALL_KW(int64_fetch_sub), I64_fetch_sub_doc},
+    PLAIN_NUMBER_METHODS,
+    {NULL, NULL, 0, NULL},
+};
 
 static PyMemberDef int64_members[] = WEAKREF_MEMBERS(Int64Object);
 
@@ -467,7 +512,17 @@ static PyType_Slot U64_slots[] = {
     {Py_tp_methods, U64_methods},
     {Py_tp_getset, U64_getset},
     {Py_tp_members, int64_members},
-    INTEGER_INPLACE_SLOTS(int64),
+    {Py_nb_inplace_add, int64_iadd},
+    {Py_nb_inplace_subtract, int64_isub},
+    {Py_nb_inplace_multiply, int64_imul},
+    {Py_nb_inplace_floor_divide, int64_ifloordiv},
+    {Py_nb_inplace_remainder, int64_imod},
+    {Py_nb_inplace_power, int64_ipow},
+    {Py_nb_inplace_lshift, int64_ilshift},
+    {Py_nb_inplace_rshift, int64_irshift},
+    {Py_nb_inplace_and, int64_iand},
+    {Py_nb_inplace_or, int64_ior},
+    {Py_nb_inplace_xor, int64_ixor},
     {0, NULL},
 };
 
@@ -477,7 +532,17 @@ static PyType_Slot I64_slots[] = {
     {Py_tp_dealloc, int64_dealloc},
     {Py_tp_methods, I64_methods},
     {Py_tp_members, int64_members},
-    INTEGER_INPLACE_SLOTS(int64),
+    {Py_nb_inplace_add, int64_iadd},
+    {Py_nb_inplace_subtract, int64_isub},
+    {Py_nb_inplace_multiply, int64_imul},
+    {Py_nb_inplace_floor_divide, int64_ifloordiv},
+    {Py_nb_inplace_remainder, int64_imod},
+    {Py_nb_inplace_power, int64_ipow},
+    {Py_nb_inplace_lshift, int64_ilshift},
+    {Py_nb_inplace_rshift, int64_irshift},
+    {Py_nb_inplace_and, int64_iand},
+    {Py_nb_inplace_or, int64_ior},
+    {Py_nb_inplace_xor, int64_ixor},
     {0, NULL},
 };
 

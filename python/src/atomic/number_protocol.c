@@ -1,25 +1,10 @@
 /*
- * cymade._atomic: an atomic as its plain value.  Binary operators return plain
+ * cymade._atomic, layer 4 (number protocol; see atomic_module.c for the layers): an atomic as its
+ * plain value.  Binary operators return plain
  * numbers, comparisons and repr use the loaded value, and __format__ and
  * friends are forwarded, so an atomic reads like the int or float it holds.
  */
 #include "number_protocol.h"
-
-PyObject *atomic_plain(PyObject *o, enum atomic_kind kind) {
-    switch (kind) {
-    case KIND_INT64: {
-        Int64Object *self = (Int64Object *)o;
-        return int64_bits_to_pylong(self->is_signed, cymade_atomic_u64_load(&self->bits, LOAD_ORDER));
-    }
-    case KIND_BIGINT:
-        return bigint_get((BigIntObject *)o);
-    case KIND_FLOAT:
-        return PyFloat_FromDouble(cymade_atomic_f64_load(&((FloatObject *)o)->value, LOAD_ORDER));
-    case KIND_NONE:
-        break;
-    }
-    return Py_NewRef(o);
-}
 
 /* New reference: the plain value of an atomic, or `o` itself. */
 static inline PyObject *plain_or_self(PyObject *o) {
@@ -68,22 +53,42 @@ static PyObject *delegate_binary(PyObject *a, PyObject *b, binaryfunc fn) {
     return r;
 }
 
-#define DELEGATE_BINARY(name, fn)                                                                                   \
-    static PyObject *name(PyObject *a, PyObject *b) {                                                               \
-        return delegate_binary(a, b, fn);                                                                           \
-    }
-DELEGATE_BINARY(num_add, PyNumber_Add)
-DELEGATE_BINARY(num_sub, PyNumber_Subtract)
-DELEGATE_BINARY(num_mul, PyNumber_Multiply)
-DELEGATE_BINARY(num_truediv, PyNumber_TrueDivide)
-DELEGATE_BINARY(num_floordiv, PyNumber_FloorDivide)
-DELEGATE_BINARY(num_mod, PyNumber_Remainder)
-DELEGATE_BINARY(num_divmod, PyNumber_Divmod)
-DELEGATE_BINARY(num_lshift, PyNumber_Lshift)
-DELEGATE_BINARY(num_rshift, PyNumber_Rshift)
-DELEGATE_BINARY(num_and, PyNumber_And)
-DELEGATE_BINARY(num_or, PyNumber_Or)
-DELEGATE_BINARY(num_xor, PyNumber_Xor)
+static PyObject *num_add(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Add);
+}
+static PyObject *num_sub(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Subtract);
+}
+static PyObject *num_mul(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Multiply);
+}
+static PyObject *num_truediv(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_TrueDivide);
+}
+static PyObject *num_floordiv(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_FloorDivide);
+}
+static PyObject *num_mod(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Remainder);
+}
+static PyObject *num_divmod(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Divmod);
+}
+static PyObject *num_lshift(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Lshift);
+}
+static PyObject *num_rshift(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Rshift);
+}
+static PyObject *num_and(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_And);
+}
+static PyObject *num_or(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Or);
+}
+static PyObject *num_xor(PyObject *a, PyObject *b) {
+    return delegate_binary(a, b, PyNumber_Xor);
+}
 
 static PyObject *num_pow(PyObject *a, PyObject *b, PyObject *c) {
     enum atomic_kind ka = atomic_kind_of(a), kb = atomic_kind_of(b);

@@ -1,9 +1,8 @@
 /*
- * cymade._atomic: operand parsing and the shared error messages.
+ * cymade._atomic, layer 3 (operands; see atomic_module.c for the layers): operand parsing and
+ * the shared error messages.
  */
 #include "operands.h"
-
-#include "number_protocol.h"
 
 static const char *const op_symbols[] = {
     [CM_ADD] = "+", [CM_SUB] = "-", [CM_MUL] = "*",     [CM_TRUEDIV] = "/", [CM_FLOORDIV] = "//", [CM_MOD] = "%",

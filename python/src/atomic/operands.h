@@ -1,5 +1,5 @@
 /*
- * cymade._atomic: turning Python arguments into C values, and the exceptions
+ * cymade._atomic, layer 3 (operands; see atomic_module.c for the layers): turning Python arguments into C values, and the exceptions
  * every type raises the same way (wrong operand type, out of range, division
  * by zero, bad arguments).
  */

@@ -192,7 +192,8 @@ static void future_final_fn(cymade_future *core) {
     PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
     PyObject *callbacks;
     PyObject *condition;
-    COMPAT_BEGIN_CRITICAL_SECTION(self);
+    compat_critical_section section;
+    compat_critical_section_begin(&section, (PyObject *)self);
     callbacks = self->callbacks;
     self->callbacks = NULL;
     condition = Py_XNewRef(self->condition);
@@ -200,7 +201,7 @@ static void future_final_fn(cymade_future *core) {
         /* In the section that creates the condition: no waiter exists. */
         publish_final_state(self);
     }
-    COMPAT_END_CRITICAL_SECTION();
+    compat_critical_section_end(&section);
     if (condition != NULL) {
         notify_waiters(self, condition);
         Py_DECREF(condition);
@@ -229,9 +230,7 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
     if (self == NULL) {
         return NULL;
     }
-#if COMPAT_PYCLASS_HAS_WEAKLIST_FIELD
-    self->pyclass_weakreflist = NULL;
-#endif
+    compat_pyclass_init_weakrefs((PyObject *)self);
     self->fn = Py_NewRef(fn);
     self->args = NULL;
     self->kwargs = NULL;
@@ -331,7 +330,7 @@ static void future_dealloc(future_object *self) {
     }
     PyTypeObject *type = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    compat_pyclass_clear_weakrefs(self);
+    compat_pyclass_clear_weakrefs((PyObject *)self);
     future_clear(self);
     type->tp_free((PyObject *)self);
     Py_DECREF(type);
@@ -365,8 +364,10 @@ static int wait_final(future_object *self, PyObject *timeout) {
     for (;;) {
         int64_t slice = (remaining_ns < 0 || remaining_ns > WAIT_SLICE_NS) ? WAIT_SLICE_NS : remaining_ns;
         int rc;
-        Py_BEGIN_ALLOW_THREADS rc = cymade_future_wait(&self->core, slice);
-        Py_END_ALLOW_THREADS if (rc == CYMADE_OK) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = cymade_future_wait(&self->core, slice);
+        Py_END_ALLOW_THREADS
+        if (rc == CYMADE_OK) {
             return 0;
         }
         if (PyErr_CheckSignals() < 0) {
@@ -384,24 +385,26 @@ static int wait_final(future_object *self, PyObject *timeout) {
     }
 }
 
-static PyObject *parse_timeout(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *function,
-                               PyObject **timeout) {
-    static const char *const keywords[] = {"timeout", NULL};
+/* The optional `timeout` argument of result() and exception(), by position
+ * or keyword, into *timeout (borrowed; Py_None when absent).  0, or -1 with
+ * TypeError set. */
+static int parse_timeout(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *function,
+                         PyObject **timeout) {
     *timeout = Py_None;
     Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
     if (nargs + nkw > 1) {
-        return PyErr_Format(PyExc_TypeError, "%s() takes at most 1 argument (%zd given)", function, nargs + nkw);
+        PyErr_Format(PyExc_TypeError, "%s() takes at most 1 argument (%zd given)", function, nargs + nkw);
+        return -1;
     }
-    if (nargs == 1) {
-        *timeout = args[0];
-    } else if (nkw == 1) {
-        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), keywords[0]) != 0) {
-            return PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", function,
-                                PyTuple_GET_ITEM(kwnames, 0));
-        }
-        *timeout = args[0];
+    if (nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "timeout") != 0) {
+        PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", function,
+                     PyTuple_GET_ITEM(kwnames, 0));
+        return -1;
     }
-    return Py_None;
+    if (nargs + nkw == 1) {
+        *timeout = args[0]; /* a keyword's value follows the positional ones */
+    }
+    return 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -433,7 +436,7 @@ static PyObject *future_done(future_object *self, PyObject *Py_UNUSED(ignored)) 
 static int wait_done(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
                      const char *method) {
     PyObject *timeout;
-    if (parse_timeout(args, nargs, kwnames, method, &timeout) == NULL || wait_final(self, timeout) < 0) {
+    if (parse_timeout(args, nargs, kwnames, method, &timeout) < 0 || wait_final(self, timeout) < 0) {
         return -1;
     }
     if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
@@ -469,7 +472,8 @@ static PyObject *future_add_done_callback(future_object *self, PyObject *callbac
     }
     bool run_now = false;
     int rc = 0;
-    COMPAT_BEGIN_CRITICAL_SECTION(self);
+    compat_critical_section section;
+    compat_critical_section_begin(&section, (PyObject *)self);
     /* The engine marks the state final before calling future_final_fn,
      * which takes the list: a callback is either in the list it takes, or
      * sees the final state here and runs at once. */
@@ -481,7 +485,7 @@ static PyObject *future_add_done_callback(future_object *self, PyObject *callbac
         }
         rc = self->callbacks ? PyList_Append(self->callbacks, callback) : -1;
     }
-    COMPAT_END_CRITICAL_SECTION();
+    compat_critical_section_end(&section);
     if (rc < 0) {
         return NULL;
     }
@@ -563,23 +567,25 @@ static PyObject *future_get_state_name(future_object *self, void *Py_UNUSED(clos
 
 static PyObject *future_get_condition(future_object *self, void *Py_UNUSED(closure)) {
     PyObject *condition = NULL;
-    COMPAT_BEGIN_CRITICAL_SECTION(self);
+    compat_critical_section section;
+    compat_critical_section_begin(&section, (PyObject *)self);
     if (self->condition == NULL) {
         self->condition = PyObject_CallNoArgs(state_of(self)->condition_class);
     }
     condition = Py_XNewRef(self->condition);
-    COMPAT_END_CRITICAL_SECTION();
+    compat_critical_section_end(&section);
     return condition;
 }
 
 static PyObject *future_get_waiters(future_object *self, void *Py_UNUSED(closure)) {
     PyObject *waiters = NULL;
-    COMPAT_BEGIN_CRITICAL_SECTION(self);
+    compat_critical_section section;
+    compat_critical_section_begin(&section, (PyObject *)self);
     if (self->waiters == NULL) {
         self->waiters = PyList_New(0);
     }
     waiters = Py_XNewRef(self->waiters);
-    COMPAT_END_CRITICAL_SECTION();
+    compat_critical_section_end(&section);
     return waiters;
 }
 
@@ -629,14 +635,14 @@ static PyGetSetDef future_getset[] = {
 };
 
 static PyMemberDef future_members[] = {
-#if COMPAT_PYCLASS_HAS_WEAKLIST_FIELD
-    COMPAT_WEAKLIST_MEMBER(future_object, pyclass_weakreflist),
-#endif
+    COMPAT_PYCLASS_WEAKLIST_MEMBER
     {NULL, 0, 0, 0, NULL},
 };
 
 static PyType_Slot future_slots[] = {
-    {Py_tp_doc, "The result of a ThreadPool job: a concurrent.futures.Future that can be awaited."},
+    {Py_tp_doc, "The result of a ThreadPool job: a concurrent.futures.Future that can be awaited.\n\n"
+                "Everything the job wrote is visible to whoever sees the future done: after\n"
+                "result() or exception() returns, once done() is True, and in done-callbacks."},
     {Py_tp_dealloc, future_dealloc},
     {Py_tp_finalize, future_finalize},
     {Py_tp_traverse, future_traverse},
@@ -652,6 +658,10 @@ static PyType_Slot future_slots[] = {
 static PyType_Spec future_spec = {
     .name = "cymade.threadpool.Future",
     .basicsize = sizeof(future_object),
+    /* Not Py_TPFLAGS_IMMUTABLETYPE: the base, concurrent.futures.Future, is a
+     * mutable Python class, and CPython refuses an immutable type over a
+     * mutable base (a DeprecationWarning on 3.12 and 3.13, a TypeError from
+     * 3.14 on). */
     .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION,
     .slots = future_slots,
 };

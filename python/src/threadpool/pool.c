@@ -333,9 +333,10 @@ static int pool_init_once(pool_object *self, PyObject *args, PyObject *kwargs) {
 
 static int pool_init(pool_object *self, PyObject *args, PyObject *kwargs) {
     int rc;
-    COMPAT_BEGIN_CRITICAL_SECTION(self);
+    compat_critical_section section;
+    compat_critical_section_begin(&section, (PyObject *)self);
     rc = pool_init_once(self, args, kwargs);
-    COMPAT_END_CRITICAL_SECTION();
+    compat_critical_section_end(&section);
     return rc;
 }
 
@@ -524,17 +525,25 @@ static PyObject *pool_get_broken(pool_object *self, void *Py_UNUSED(closure)) {
 static PyMethodDef pool_methods[] = {
     {"submit", (PyCFunction)(void (*)(void))pool_submit, METH_FASTCALL | METH_KEYWORDS,
      "submit(fn, /, *args, **kwargs)\n--\n\nRun fn(*args, **kwargs) at normal priority; returns a Future.\n"
-     "Raises RuntimeError after shutdown."},
+     "Raises RuntimeError after shutdown.\n\n"
+     "Everything the caller wrote before submit is visible to the job, and\n"
+     "everything the job wrote is visible to whoever sees the future done\n"
+     "(result(), exception(), done(), done-callbacks)."},
     {"schedule", (PyCFunction)(void (*)(void))pool_schedule, METH_FASTCALL | METH_KEYWORDS,
      "schedule(priority, fn, /, *args, **kwargs)\n--\n\nRun fn(*args, **kwargs) in a priority class; returns a "
      "Future.\n\n"
-     "priority < 0: urgent, before anything queued (lowest first); no normal or\n"
-     "background job starts while one is queued or running.\n"
+     "priority < 0: urgent, taken before any queued normal or background job\n"
+     "(lowest first; several urgent jobs may run at once).  A normal or background\n"
+     "job submitted after an urgent job's schedule() returned does not start while\n"
+     "any urgent job is queued or running; jobs submitted earlier may already have\n"
+     "been taken by a worker and run alongside it.\n"
      "priority == 0: normal (same as submit).\n"
      "priority > 0: background, started only when no urgent job is pending and at\n"
      "least `priority` ms have passed since the last urgent or normal job finished\n"
-     "(lowest first).  After shutdown, queued background jobs no longer wait.\n"
-     "priority must be an int (TypeError otherwise, e.g. for floats, NaN or inf)."},
+     "(or since the pool started), lowest first.  After shutdown, queued background\n"
+     "jobs no longer wait.\n"
+     "priority must be an int (TypeError otherwise, e.g. for floats, NaN or inf).\n"
+     "What the caller and the job wrote is visible as for submit()."},
     {"shutdown", (PyCFunction)(void (*)(void))pool_shutdown, METH_VARARGS | METH_KEYWORDS,
      "shutdown(wait=True, *, cancel_futures=False)\n--\n\nStop accepting jobs.  cancel_futures cancels the jobs not "
      "yet started;\n"
@@ -577,7 +586,7 @@ static PyType_Slot pool_slots[] = {
 static PyType_Spec pool_spec = {
     .name = "cymade._threadpool.ThreadPool",
     .basicsize = sizeof(pool_object),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = pool_slots,
 };
 
