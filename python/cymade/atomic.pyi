@@ -61,17 +61,20 @@ class _AtomicInteger(_Atomic):
     def __index__(self) -> int:
         """The current value, so the atomic works wherever an int index does."""
     def __round__(self, ndigits: SupportsIndex | None = None) -> int: ...
-    def __iadd__(self, other: _IntLike) -> Self:
+    # The in-place operators take integers only (a float operand raises
+    # TypeError, it does not fall back to the binary operator as mypy assumes),
+    # while the binary ones also take floats: the ignores say that is meant.
+    def __iadd__(self, other: _IntLike) -> Self:  # type: ignore[misc]
         """Atomic +=; returns self."""
-    def __isub__(self, other: _IntLike) -> Self:
+    def __isub__(self, other: _IntLike) -> Self:  # type: ignore[misc]
         """Atomic -=; returns self."""
-    def __imul__(self, other: _IntLike) -> Self:
+    def __imul__(self, other: _IntLike) -> Self:  # type: ignore[misc]
         """Atomic *=; returns self."""
-    def __ifloordiv__(self, other: _IntLike) -> Self:
+    def __ifloordiv__(self, other: _IntLike) -> Self:  # type: ignore[misc]
         """Atomic //= (floor division); returns self."""
-    def __imod__(self, other: _IntLike) -> Self:
+    def __imod__(self, other: _IntLike) -> Self:  # type: ignore[misc]
         """Atomic %= (result has the sign of the divisor); returns self."""
-    def __ipow__(self, other: _IntLike) -> Self:
+    def __ipow__(self, other: _IntLike) -> Self:  # type: ignore[misc]
         """Atomic **= (negative exponent: ValueError); returns self."""
     def __ilshift__(self, other: _IntLike) -> Self:
         """Atomic <<= (negative count: ValueError); returns self."""
