@@ -1,5 +1,5 @@
 """Hypothesis stateful tests of cymade.atomic: random operation sequences
-compared with a Python int/float model that applies the same range rules.
+compared with the model in atomic_model.py.
 
 After every step the atomic's value equals the model's; a failing operation
 (OverflowError / ValueError / ZeroDivisionError / TypeError) must leave both
@@ -7,7 +7,6 @@ unchanged; U64's on_zero call count must match the model's.
 """
 
 import math
-import operator
 
 import pytest
 from hypothesis import settings
@@ -15,33 +14,21 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from cymade.atomic import I64, U64, Float, Int
+from atomic_model import (
+    FLOAT_OPERATIONS,
+    I64_MAX,
+    I64_MIN,
+    INTEGER_MODELS,
+    INTEGER_OPERATIONS,
+    U64_MAX,
+    float_inplace,
+    float_stored,
+    is_error,
+    is_integer_operand,
+    same_float,
+)
 
-U64_MAX = 2**64 - 1
-I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 INT_CAP = 2**2000  # the Int model is reset above this to keep numbers small
-
-INT_OPS = {
-    "+=": (operator.iadd, operator.add),
-    "-=": (operator.isub, operator.sub),
-    "*=": (operator.imul, operator.mul),
-    "//=": (operator.ifloordiv, operator.floordiv),
-    "%=": (operator.imod, operator.mod),
-    "**=": (operator.ipow, operator.pow),
-    "<<=": (operator.ilshift, operator.lshift),
-    ">>=": (operator.irshift, operator.rshift),
-    "&=": (operator.iand, operator.and_),
-    "|=": (operator.ior, operator.or_),
-    "^=": (operator.ixor, operator.xor),
-}
-FLOAT_OPS = {
-    "+=": (operator.iadd, operator.add),
-    "-=": (operator.isub, operator.sub),
-    "*=": (operator.imul, operator.mul),
-    "/=": (operator.itruediv, operator.truediv),
-    "//=": (operator.ifloordiv, operator.floordiv),
-    "%=": (operator.imod, operator.mod),
-    "**=": (operator.ipow, operator.pow),
-}
 
 EDGE_INTS = [0, 1, -1, 2, -2, 3, 7, 63, 64, 65, 127, I64_MAX, I64_MIN, I64_MAX + 1, I64_MIN - 1, U64_MAX,
              U64_MAX + 1, -U64_MAX, 2**32, 2**70, -(2**70)]
@@ -67,67 +54,11 @@ float_operands = st.one_of(
 )
 
 
-def is_int_operand(b):
-    return isinstance(b, int)  # bool included
-
-
-class IntModel:
-    """The range rules of one integer atomic type."""
-
-    def __init__(self, kind):
-        self.kind = kind
-        self.bounded = kind is not Int
-
-    def check(self, r):
-        """r, or the exception class a result r must raise."""
-        if self.kind is U64:
-            if r < 0:
-                return ValueError
-            if r > U64_MAX:
-                return OverflowError
-        elif self.kind is I64 and not I64_MIN <= r <= I64_MAX:
-            return OverflowError
-        return r
-
-    def value_check(self, v):
-        """Validation of an argument to store/exchange/compare_exchange's desired."""
-        if not is_int_operand(v):
-            return TypeError
-        return self.check(int(v))
-
-    def iop(self, op, a, b):
-        if not is_int_operand(b):
-            return TypeError
-        b = int(b)
-        if op == "**=":
-            if b < 0:
-                return ValueError
-            if b == 0:
-                return 1
-            if a in (0, 1):
-                return a
-            if a == -1:
-                return -1 if b % 2 else 1
-            if self.bounded and b > 64:
-                return OverflowError
-        if op in ("<<=", ">>=") and b < 0:
-            return ValueError
-        if op == "<<=" and a != 0 and self.bounded and b > 64:
-            return OverflowError
-        if op == ">>=" and b > 10000:
-            return -1 if a < 0 else 0
-        try:
-            r = INT_OPS[op][1](a, b)
-        except (ZeroDivisionError, ValueError) as e:
-            return type(e)
-        return self.check(r)
-
-
 def make_int_machine(kind):
     class IntMachine(RuleBasedStateMachine):
         def __init__(self):
             super().__init__()
-            self.model_rules = IntModel(kind)
+            self.integer_model = INTEGER_MODELS[kind.__name__]
             self.zero_calls = 0
             self.model_zero_calls = 0
             if kind is U64:
@@ -143,7 +74,7 @@ def make_int_machine(kind):
 
         def expect(self, expected, action):
             """Runs action; expected is an exception class or a new model value."""
-            if isinstance(expected, type):
+            if is_error(expected):
                 with pytest.raises(expected):
                     action()
             else:
@@ -164,32 +95,32 @@ def make_int_machine(kind):
         def safe_operand(self, op, b):
             # For Int, huge exponents/shifts would build gigantic numbers (like
             # plain ints would); clamp them to keep the test fast.
-            if kind is Int and is_int_operand(b):
-                if op == "**=" and int(b) > 8 and abs(self.model) > 1:
+            if kind is Int and is_integer_operand(b):
+                if op == "pow" and int(b) > 8 and abs(self.model) > 1:
                     return int(b) % 8
-                if op == "<<=" and int(b) > 200 and self.model != 0:
+                if op == "lshift" and int(b) > 200 and self.model != 0:
                     return int(b) % 200
             return b
 
         # ---- rules --------------------------------------------------------
 
-        @rule(op=st.sampled_from(sorted(INT_OPS)), b=int_operands)
+        @rule(op=st.sampled_from(sorted(INTEGER_OPERATIONS)), b=int_operands)
         def inplace(self, op, b):
             b = self.safe_operand(op, b)
-            expected = self.model_rules.iop(op, self.model, b)
+            expected = self.integer_model.inplace(op, self.model, b)
             x = self.x
 
             def action():
-                r = INT_OPS[op][0](x, b)
+                r = INTEGER_OPERATIONS[op].inplace(x, b)
                 assert r is x
 
             self.expect(expected, action)
             self.shrink_int()
 
-        @rule(op=st.sampled_from(sorted(INT_OPS)), b=st.sampled_from(WRONG_TYPES))
+        @rule(op=st.sampled_from(sorted(INTEGER_OPERATIONS)), b=st.sampled_from(WRONG_TYPES))
         def inplace_wrong_type(self, op, b):
             with pytest.raises(TypeError):
-                INT_OPS[op][0](self.x, b)
+                INTEGER_OPERATIONS[op].inplace(self.x, b)
 
         @rule()
         def truediv_is_a_type_error(self):
@@ -199,12 +130,12 @@ def make_int_machine(kind):
 
         @rule(v=int_operands)
         def store(self, v):
-            self.expect(self.model_rules.value_check(v), lambda: self.x.store(v))
+            self.expect(self.integer_model.stored(v), lambda: self.x.store(v))
 
         @rule(v=int_operands)
         def exchange(self, v):
             old = self.model
-            expected = self.model_rules.value_check(v)
+            expected = self.integer_model.stored(v)
             result = []
             self.expect(expected, lambda: result.append(self.x.exchange(v)))
             if result:
@@ -214,12 +145,12 @@ def make_int_machine(kind):
         def compare_exchange(self, use_current, expected, desired):
             if use_current:
                 expected = self.model
-            check = self.model_rules.value_check(desired)
-            if isinstance(check, type):
+            check = self.integer_model.stored(desired)
+            if is_error(check):
                 with pytest.raises(check):
                     self.x.compare_exchange(expected, desired)
                 return
-            if not is_int_operand(expected):
+            if not is_integer_operand(expected):
                 with pytest.raises(TypeError):
                     self.x.compare_exchange(expected, desired)
                 return
@@ -232,7 +163,7 @@ def make_int_machine(kind):
         @rule(v=int_operands, sub=st.booleans())
         def fetch_add_sub(self, v, sub):
             old = self.model
-            expected = self.model_rules.iop("-=" if sub else "+=", self.model, v)
+            expected = self.integer_model.inplace("sub" if sub else "add", self.model, v)
             result = []
             fn = self.x.fetch_sub if sub else self.x.fetch_add
             self.expect(expected, lambda: result.append(fn(v)))
@@ -248,7 +179,7 @@ def make_int_machine(kind):
         @precondition(lambda self: kind is not Int)
         @rule(v=st.sampled_from([0, 1, I64_MAX, U64_MAX, I64_MIN, -1]))
         def store_edge(self, v):
-            self.expect(self.model_rules.value_check(v), lambda: self.x.store(v))
+            self.expect(self.integer_model.stored(v), lambda: self.x.store(v))
 
         @invariant()
         def matches_model(self):
@@ -260,32 +191,6 @@ def make_int_machine(kind):
     return IntMachine
 
 
-def float_result(op, a, b):
-    """The model of Float `a op= b`: the new value or the exception class."""
-    if not isinstance(b, (int, float)):
-        return TypeError
-    try:
-        r = FLOAT_OPS[op][1](a, b)
-    except (ZeroDivisionError, OverflowError) as e:
-        return type(e)
-    if isinstance(r, complex):
-        return ValueError
-    return float(r)
-
-
-def float_value(v):
-    if not isinstance(v, (int, float)):
-        return TypeError
-    try:
-        return float(v)
-    except OverflowError:
-        return OverflowError
-
-
-def same(a, b):
-    return repr(float(a)) == repr(float(b))
-
-
 class FloatMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
@@ -293,52 +198,52 @@ class FloatMachine(RuleBasedStateMachine):
         self.model = 0.0
 
     def expect(self, expected, action):
-        if isinstance(expected, type):
+        if is_error(expected):
             with pytest.raises(expected):
                 action()
         else:
             action()
             self.model = expected
 
-    @rule(op=st.sampled_from(sorted(FLOAT_OPS)), b=float_operands)
+    @rule(op=st.sampled_from(sorted(FLOAT_OPERATIONS)), b=float_operands)
     def inplace(self, op, b):
         x = self.x
 
         def action():
-            r = FLOAT_OPS[op][0](x, b)
+            r = FLOAT_OPERATIONS[op].inplace(x, b)
             assert r is x
 
-        self.expect(float_result(op, self.model, b), action)
+        self.expect(float_inplace(op, self.model, b), action)
 
-    @rule(op=st.sampled_from(["<<=", ">>=", "&=", "|=", "^="]), b=st.integers(0, 3))
+    @rule(op=st.sampled_from(["lshift", "rshift", "and", "or", "xor"]), b=st.integers(0, 3))
     def bitwise_is_a_type_error(self, op, b):
         with pytest.raises(TypeError):
-            INT_OPS[op][0](self.x, b)
+            INTEGER_OPERATIONS[op].inplace(self.x, b)
 
     @rule(v=float_operands)
     def store(self, v):
-        self.expect(float_value(v), lambda: self.x.store(v))
+        self.expect(float_stored(v), lambda: self.x.store(v))
 
     @rule(v=float_operands)
     def exchange(self, v):
         old = self.model
         result = []
-        self.expect(float_value(v), lambda: result.append(self.x.exchange(v)))
+        self.expect(float_stored(v), lambda: result.append(self.x.exchange(v)))
         if result:
-            assert same(result[0], old) and type(result[0]) is float
+            assert same_float(result[0], old) and type(result[0]) is float
 
     @rule(use_current=st.booleans(), expected=float_operands, desired=float_operands)
     def compare_exchange(self, use_current, expected, desired):
         if use_current:
             expected = self.model
-        d = float_value(desired)
+        d = float_stored(desired)
         # desired is converted to float: a wrong type is a TypeError and an
         # int beyond the float range an OverflowError.  expected is compared
         # as Python's == does (exactly, so 2**53 + 1 or 10**400 match no
         # float); only a wrong type is an error.
         e = TypeError if not isinstance(expected, (int, float)) else expected
-        if isinstance(d, type) or isinstance(e, type):
-            errors = {x for x in (d, e) if isinstance(x, type)}
+        if is_error(d) or is_error(e):
+            errors = {x for x in (d, e) if is_error(x)}
             with pytest.raises(tuple(errors)):
                 self.x.compare_exchange(expected, desired)
             return
@@ -353,19 +258,19 @@ class FloatMachine(RuleBasedStateMachine):
         old = self.model
         result = []
         fn = self.x.fetch_sub if sub else self.x.fetch_add
-        self.expect(float_result("-=" if sub else "+=", self.model, v), lambda: result.append(fn(v)))
+        self.expect(float_inplace("sub" if sub else "add", self.model, v), lambda: result.append(fn(v)))
         if result:
-            assert same(result[0], old) and type(result[0]) is float
+            assert same_float(result[0], old) and type(result[0]) is float
 
     @rule()
     def load(self):
         v = self.x.load()
-        assert same(v, self.model) and type(v) is float
+        assert same_float(v, self.model) and type(v) is float
 
     @invariant()
     def matches_model(self):
-        assert same(self.x.load(), self.model)
-        assert same(float(self.x), self.model)
+        assert same_float(self.x.load(), self.model)
+        assert same_float(float(self.x), self.model)
 
 
 STATEFUL = settings(max_examples=60, stateful_step_count=40, deadline=None)

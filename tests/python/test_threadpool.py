@@ -1,4 +1,5 @@
-"""Tests for cymade.threadpool (SPEC §2 priorities/futures/shutdown/fork, §3 ThreadPool and Future).
+"""Tests for cymade.threadpool's ThreadPool and Future (python/cymade/threadpool.pyi):
+results, priorities, futures, shutdown and fork.
 
 The machine these run on is small (2 cores) and noisy: no test asserts an
 upper bound on timing except generous ones ("promptly" = a few seconds), and
@@ -574,7 +575,9 @@ def test_background_jobs_run_lowest_priority_value_first(make_pool):
     assert order == [5, 10, 20, 25, 30]
 
 
-def _reference_scenario(gated):
+def _every_tenth_job_urgent(gated):
+    """100 jobs on 4 workers, every tenth urgent: the share of the urgent ones
+    among the first ten to finish, and the order they all finished in."""
     pool = ThreadPool(4)
     try:
         gate = Gate(pool, 4) if gated else None
@@ -603,21 +606,21 @@ def _reference_scenario(gated):
 
 
 @pytest.mark.timeout(30)
-def test_reference_scenario_gated_urgent_tasks_finish_first():
-    fraction, completions = _reference_scenario(gated=True)
+def test_every_tenth_job_urgent_gated_urgent_jobs_finish_first():
+    fraction, completions = _every_tenth_job_urgent(gated=True)
     assert fraction == 1.0, completions
     assert sorted(completions) == list(range(100))
 
 
 @pytest.mark.timeout(30)
-def test_reference_scenario_ungated_is_reported(record_property):
+def test_every_tenth_job_urgent_ungated_is_reported(record_property):
     fractions = []
     for _ in range(5):
-        fraction, completions = _reference_scenario(gated=False)
+        fraction, completions = _every_tenth_job_urgent(gated=False)
         assert sorted(completions) == list(range(100))
         fractions.append(fraction)
     record_property("ungated_urgent_in_first_10pct", fractions)
-    print(f"\nreference scenario without a gate: urgent tasks among the first 10 completions: {fractions}")
+    print(f"\nevery tenth of 100 jobs urgent, without a gate: urgent jobs among the first 10 completions: {fractions}")
 
 
 @pytest.mark.timeout(30)
@@ -1269,7 +1272,7 @@ def test_future_attributes_are_collected_with_their_cycles(make_pool):
 
 @pytest.mark.timeout(30)
 def test_uuid_created_by_racing_threads_is_one_object(make_pool):
-    # Future.uuid is created on first use (lazy_object.h): threads that race
+    # Future.uuid is created on first use (python/src/lazy_object.h): threads that race
     # to create it must all get the one that was installed.
     pool = make_pool(2)
     futures = [pool.submit(len, "x") for _ in range(200)]
