@@ -834,7 +834,7 @@ TEST_P(PoolTest, BackgroundWaitsWhileUrgentJobRuns) {
     cymade_future_release(bg);
 }
 
-// pool.c: after shutdown no foreground job can arrive, so background jobs
+// priority_classes.c: after shutdown no foreground job can arrive, so background jobs
 // no longer wait for their delay.
 TEST_P(PoolTest, BackgroundRunsWithoutDelayAfterShutdown) {
     Create(1);
