@@ -128,7 +128,10 @@ int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future
 int cymade_pool_shutdown(cymade_pool *pool, bool wait, bool cancel_pending);
 
 /* Shuts down (waiting, without cancelling) if needed, then frees the pool.
- * Must not be called from one of the pool's own workers (CYMADE_EINVAL). */
+ * Must not be called from one of the pool's own workers (CYMADE_EINVAL).
+ * Any later use of the pool is undefined behaviour: the pool's memory is
+ * gone, so no call can tell it was destroyed.  (CYMADE_EINVAL for a pointer
+ * that is not a pool only catches pointers that never were one.) */
 int cymade_pool_destroy(cymade_pool *pool);
 
 typedef struct cymade_worker_stats {
