@@ -189,29 +189,23 @@ static void ensure_worker(cymade_pool *pool) {
 void cymade_pool_options_init(cymade_pool_options *options, size_t workers) {
     *options = (cymade_pool_options){
         .workers = workers,
-        .strategy = CYMADE_STRATEGY_RINGS,
         .ring_capacity = CYMADE_POOL_DEFAULT_RING_CAPACITY,
     };
-}
-
-static const queue_strategy *strategy_for(cymade_strategy strategy) {
-    switch (strategy) {
-    case CYMADE_STRATEGY_RINGS: return &ring_queue_strategy;
-    case CYMADE_STRATEGY_MUTEX: return &mutex_queue_strategy;
-    case CYMADE_STRATEGY_WFCQUEUE: return &wfcq_queue_strategy;
-    }
-    return NULL;
 }
 
 static void abort_create(cymade_pool *pool);
 
 int cymade_pool_create(cymade_pool **out, const cymade_pool_options *options) {
-    if (out == NULL || options == NULL || options->workers < 1 || options->workers > CYMADE_POOL_MAX_WORKERS) {
+    return pool_create_with_strategy(out, options, &ring_queue_strategy);
+}
+
+int pool_create_with_strategy(cymade_pool **out, const cymade_pool_options *options, const queue_strategy *strategy) {
+    if (out == NULL || options == NULL || strategy == NULL || options->workers < 1 ||
+        options->workers > CYMADE_POOL_MAX_WORKERS) {
         return CYMADE_EINVAL;
     }
     size_t capacity = options->ring_capacity ? options->ring_capacity : CYMADE_POOL_DEFAULT_RING_CAPACITY;
-    const queue_strategy *strategy = strategy_for(options->strategy);
-    if (strategy == NULL || capacity < 2 || (capacity & (capacity - 1)) != 0) {
+    if (capacity < 2 || (capacity & (capacity - 1)) != 0) {
         return CYMADE_EINVAL;
     }
     pthread_once(&fork_hook_once, install_fork_hook);
