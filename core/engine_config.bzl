@@ -22,11 +22,7 @@ PRODUCTION_DEFINES = select({
 PRODUCTION_DEPS = select({
     "//core:tsan_build": [],
     "//conditions:default": ["//third_party/urcu:urcu_bp"],
-}) + [
-    # The wfcqueue benchmark strategy needs liburcu's common library in
-    # every build.
-    "//third_party/urcu:urcu_common",
-]
+})
 
 CHECKED_DEFINES = ["CYMADE_RCU_RWLOCK"]
 
@@ -47,5 +43,3 @@ CHECKED_LINKOPTS = ["-pthread"] + select({
     "//core:asan_build": [],
     "//conditions:default": ["-fsanitize=thread"],
 })
-
-CHECKED_DEPS = ["//third_party/urcu:urcu_common"]

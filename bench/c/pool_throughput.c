@@ -1,6 +1,7 @@
 /*
  * pool_throughput - submits N no-op jobs to a pool and prints jobs/s for
- * each queue strategy, side by side in one run (median of the repeats).
+ * the engine's rings and each baseline strategy (core/baselines/), side by
+ * side in one run (median of the repeats).
  *
  *   pool_throughput [jobs=10000000] [workers=2] [repeats=3]
  *
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "baseline_strategies.h"
 #include "cymade/pool.h"
 
 static int no_op(void *arg, void **result) {
@@ -32,12 +34,11 @@ static int compare_doubles(const void *a, const void *b) {
 }
 
 /* Jobs per second for one run, or a negative value on error. */
-static double run_once(cymade_strategy strategy, size_t workers, long jobs) {
+static double run_once(const queue_strategy *strategy, size_t workers, long jobs) {
     cymade_pool_options options;
     cymade_pool_options_init(&options, workers);
-    options.strategy = strategy;
     cymade_pool *pool;
-    if (cymade_pool_create(&pool, &options) != CYMADE_OK) {
+    if (pool_create_with_strategy(&pool, &options, strategy) != CYMADE_OK) {
         return -1;
     }
     double start = seconds_now();
@@ -65,11 +66,11 @@ int main(int argc, char **argv) {
     }
     const struct {
         const char *name;
-        cymade_strategy strategy;
+        const queue_strategy *strategy;
     } strategies[] = {
-        {"rings", CYMADE_STRATEGY_RINGS},
-        {"mutex", CYMADE_STRATEGY_MUTEX},
-        {"wfcqueue", CYMADE_STRATEGY_WFCQUEUE},
+        {"rings", &ring_queue_strategy},
+        {"mutex", &mutex_queue_strategy},
+        {"wfcqueue", &wfcq_queue_strategy},
     };
     enum { STRATEGY_COUNT = sizeof strategies / sizeof strategies[0] };
     double median[STRATEGY_COUNT];

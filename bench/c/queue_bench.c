@@ -1,7 +1,8 @@
 /*
- * queue_bench - stress benchmark of the three queue strategies (per-worker
- * rings, one mutex+condvar queue, one liburcu wfcqueue) through the public
- * pool API, over workers x producers x job cost x initial ring capacity.
+ * queue_bench - stress benchmark of the three queue strategies (the engine's
+ * per-worker rings, and the baselines of core/baselines/: one mutex+condvar
+ * queue, one liburcu wfcqueue) through the pool API, over workers x
+ * producers x job cost x initial ring capacity.
  *
  *   queue_bench [--quick | --full] [--repeats N] [--out DIR]
  *
@@ -34,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline_strategies.h"
 #include "cymade/pool.h"
 
 enum {
@@ -97,13 +99,13 @@ static double spin_iterations_per_us(void) {
 
 typedef struct strategy_info {
     const char *name;
-    cymade_strategy strategy;
+    const queue_strategy *strategy;
 } strategy_info;
 
 static const strategy_info STRATEGIES[] = {
-    {"rings", CYMADE_STRATEGY_RINGS},
-    {"mutex", CYMADE_STRATEGY_MUTEX},
-    {"wfcqueue", CYMADE_STRATEGY_WFCQUEUE},
+    {"rings", &ring_queue_strategy},
+    {"mutex", &mutex_queue_strategy},
+    {"wfcqueue", &wfcq_queue_strategy},
 };
 enum { STRATEGY_COUNT = sizeof STRATEGIES / sizeof STRATEGIES[0] };
 
@@ -295,12 +297,11 @@ static int join_producers(producer *producers, size_t count, sample_buffer *samp
 static cymade_pool *create_pool(const bench_config *config) {
     cymade_pool_options options;
     cymade_pool_options_init(&options, config->workers);
-    options.strategy = config->strategy->strategy;
     options.ring_capacity = config->ring_capacity;
     cymade_pool *pool = NULL;
-    int rc = cymade_pool_create(&pool, &options);
+    int rc = pool_create_with_strategy(&pool, &options, config->strategy->strategy);
     if (rc != CYMADE_OK) {
-        fprintf(stderr, "error: cymade_pool_create(%s, %zu workers) = %d\n", config->strategy->name,
+        fprintf(stderr, "error: pool_create_with_strategy(%s, %zu workers) = %d\n", config->strategy->name,
                 config->workers, rc);
         return NULL;
     }

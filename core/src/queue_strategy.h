@@ -3,7 +3,9 @@
  *
  * The pool's worker loop, priorities and lifecycle are written once against
  * this interface; the strategies differ only in the queue and in how an idle
- * worker sleeps.  That makes the benchmarks compare queues, not pools.
+ * worker sleeps.  That makes the benchmarks compare queues, not pools.  The
+ * engine ships one strategy, ring_queue.c; the baselines it is measured
+ * against live outside it, in core/baselines/.
  */
 #ifndef CYMADE_QUEUE_STRATEGY_H
 #define CYMADE_QUEUE_STRATEGY_H
@@ -13,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "cymade/pool.h"
 #include "queued_job.h"
 
 typedef struct job_queue job_queue;
@@ -61,8 +64,12 @@ typedef struct queue_strategy {
     void (*worker_counts)(job_queue *queue, size_t worker, uint64_t *queued, uint64_t *grows);
 } queue_strategy;
 
+/* The engine's strategy (ring_queue.c): what cymade_pool_create uses. */
 extern const queue_strategy ring_queue_strategy;
-extern const queue_strategy mutex_queue_strategy;
-extern const queue_strategy wfcq_queue_strategy;
+
+/* cymade_pool_create over `strategy`, for the benchmarks and tests that
+ * measure the baselines (core/baselines/baseline_strategies.h) against the
+ * rings.  CYMADE_EINVAL also for a NULL strategy. */
+int pool_create_with_strategy(cymade_pool **pool, const cymade_pool_options *options, const queue_strategy *strategy);
 
 #endif /* CYMADE_QUEUE_STRATEGY_H */

@@ -20,6 +20,10 @@
 #include "cymade/future.h"
 #include "cymade/pool.h"
 
+extern "C" {
+#include "baseline_strategies.h"
+}
+
 // Under AddressSanitizer / ThreadSanitizer, let impossible allocation sizes
 // return NULL (as the C library does) instead of aborting, so the
 // huge-capacity tests see the engine's own handling.
@@ -94,13 +98,14 @@ int OrderJob(void *arg, void **) {
     return 0;
 }
 
-std::string StrategyName(const ::testing::TestParamInfo<cymade_strategy> &info) {
-    switch (info.param) {
-    case CYMADE_STRATEGY_RINGS: return "Rings";
-    case CYMADE_STRATEGY_MUTEX: return "Mutex";
-    case CYMADE_STRATEGY_WFCQUEUE: return "Wfcqueue";
-    }
-    return "Unknown";
+const queue_strategy *const kRings = &ring_queue_strategy;
+const queue_strategy *const kMutex = &mutex_queue_strategy;
+const queue_strategy *const kWfcqueue = &wfcq_queue_strategy;
+
+std::string StrategyName(const ::testing::TestParamInfo<const queue_strategy *> &info) {
+    if (info.param == kRings) return "Rings";
+    if (info.param == kMutex) return "Mutex";
+    return "Wfcqueue";
 }
 
 // A start_worker hook that runs each worker on a std::thread of its own, as
@@ -137,7 +142,7 @@ struct EmbedderThreads {
 // Fixture
 // ---------------------------------------------------------------------------
 
-class PoolTest : public ::testing::TestWithParam<cymade_strategy> {
+class PoolTest : public ::testing::TestWithParam<const queue_strategy *> {
   protected:
     void TearDown() override {
         for (auto &g : gates_) {
@@ -153,14 +158,18 @@ class PoolTest : public ::testing::TestWithParam<cymade_strategy> {
     cymade_pool_options Options(size_t workers, size_t ring_capacity = 0) {
         cymade_pool_options options;
         cymade_pool_options_init(&options, workers);
-        options.strategy = GetParam();
         options.ring_capacity = ring_capacity;
         return options;
     }
 
+    // cymade_pool_create over the strategy under test.
+    int CreatePool(cymade_pool **pool, const cymade_pool_options &options) {
+        return pool_create_with_strategy(pool, &options, GetParam());
+    }
+
     void Create(size_t workers, size_t ring_capacity = 0) {
         cymade_pool_options options = Options(workers, ring_capacity);
-        ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+        ASSERT_EQ(CreatePool(&pool_, options), CYMADE_OK);
         ASSERT_NE(pool_, nullptr);
     }
 
@@ -194,7 +203,7 @@ class PoolTest : public ::testing::TestWithParam<cymade_strategy> {
             options.start_worker = EmbedderThreads::Start;
             options.hook_context = embedder;
         }
-        ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+        ASSERT_EQ(CreatePool(&pool_, options), CYMADE_OK);
     }
 
     cymade_pool_stats Stats() {
@@ -235,12 +244,9 @@ class PoolTest : public ::testing::TestWithParam<cymade_strategy> {
 // liburcu's wfcqueue has no ThreadSanitizer annotations (its atomics are
 // inline assembly), so under TSan that strategy would only report false races.
 #if CYMADE_TEST_TSAN
-INSTANTIATE_TEST_SUITE_P(Strategies, PoolTest, ::testing::Values(CYMADE_STRATEGY_RINGS, CYMADE_STRATEGY_MUTEX),
-                         StrategyName);
+INSTANTIATE_TEST_SUITE_P(Strategies, PoolTest, ::testing::Values(kRings, kMutex), StrategyName);
 #else
-INSTANTIATE_TEST_SUITE_P(Strategies, PoolTest,
-                         ::testing::Values(CYMADE_STRATEGY_RINGS, CYMADE_STRATEGY_MUTEX, CYMADE_STRATEGY_WFCQUEUE),
-                         StrategyName);
+INSTANTIATE_TEST_SUITE_P(Strategies, PoolTest, ::testing::Values(kRings, kMutex, kWfcqueue), StrategyName);
 #endif
 
 // ---------------------------------------------------------------------------
@@ -276,7 +282,6 @@ TEST(PoolOptions, InitFillsDefaults) {
     memset(&options, 0xab, sizeof options);
     cymade_pool_options_init(&options, 3);
     EXPECT_EQ(options.workers, 3u);
-    EXPECT_EQ(options.strategy, CYMADE_STRATEGY_RINGS);
     EXPECT_EQ(options.ring_capacity, (size_t)CYMADE_POOL_DEFAULT_RING_CAPACITY);
     EXPECT_EQ(options.on_worker_start, nullptr);
     EXPECT_EQ(options.on_worker_idle, nullptr);
@@ -303,18 +308,16 @@ TEST(PoolCreate, RejectsBadArguments) {
     bad.workers = SIZE_MAX;
     expect_einval(bad, "SIZE_MAX workers");
     for (size_t capacity : {size_t{1}, size_t{3}, size_t{6}, size_t{1000}}) {
-        for (cymade_strategy strategy : {CYMADE_STRATEGY_RINGS, CYMADE_STRATEGY_MUTEX, CYMADE_STRATEGY_WFCQUEUE}) {
-            bad = options;
-            bad.ring_capacity = capacity;
-            bad.strategy = strategy;
-            expect_einval(bad, ("ring_capacity " + std::to_string(capacity)).c_str());
+        bad = options;
+        bad.ring_capacity = capacity;
+        expect_einval(bad, ("ring_capacity " + std::to_string(capacity)).c_str());
+        for (const queue_strategy *strategy : {kMutex, kWfcqueue}) {
+            EXPECT_EQ(pool_create_with_strategy(&pool, &bad, strategy), CYMADE_EINVAL)
+                << strategy->name << ", ring_capacity " << capacity;
         }
     }
-    bad = options;
-    bad.strategy = static_cast<cymade_strategy>(3);
-    expect_einval(bad, "strategy 2");
-    bad.strategy = static_cast<cymade_strategy>(-1);
-    expect_einval(bad, "strategy -1");
+    EXPECT_EQ(pool_create_with_strategy(&pool, &options, nullptr), CYMADE_EINVAL) << "no strategy";
+    EXPECT_EQ(pool, reinterpret_cast<cymade_pool *>(uintptr_t{0x77})) << "*pool must be untouched";
 }
 
 // Regression (fixed in 25892a5): cymade_pool_create accepted any power-of-two
@@ -380,7 +383,7 @@ TEST_P(PoolTest, CreateOutOfMemoryAtEveryAllocationReturnsEnomem) {
     for (long budget = 0; budget < 64; budget++) {
         TestAllocator::FailAfter(budget);
         cymade_pool *pool = reinterpret_cast<cymade_pool *>(uintptr_t{0x77});
-        int rc = cymade_pool_create(&pool, &options);
+        int rc = CreatePool(&pool, options);
         if (rc == CYMADE_OK) {
             TestAllocator::Succeed();
             pool_ = pool;
@@ -476,7 +479,7 @@ TEST_P(PoolTest, RingGrowthLosesNoJob) {
     }
     cymade_pool_stats stats = Stats();
     EXPECT_EQ(stats.queued, (uint64_t)kJobs);
-    if (GetParam() == CYMADE_STRATEGY_RINGS) {
+    if (GetParam() == kRings) {
         EXPECT_GT(stats.ring_grows, 0u);
     }
     for (auto &g : gates_) {
@@ -834,7 +837,7 @@ TEST_P(PoolTest, BackgroundWaitsWhileUrgentJobRuns) {
     cymade_future_release(bg);
 }
 
-// pool.c: after shutdown no foreground job can arrive, so background jobs
+// priority_classes.c: after shutdown no foreground job can arrive, so background jobs
 // no longer wait for their delay.
 TEST_P(PoolTest, BackgroundRunsWithoutDelayAfterShutdown) {
     Create(1);
@@ -1246,7 +1249,7 @@ TEST_P(PoolTest, SubmitFromInsideJobIsWorkerAffine) {
     int blocked = gate_args_[0].worker.load();
     ASSERT_GE(arg.worker, 0);
     ASSERT_NE(arg.worker, blocked);
-    if (GetParam() == CYMADE_STRATEGY_RINGS) {
+    if (GetParam() == kRings) {
         EXPECT_EQ(arg.per_worker[arg.worker].queued, 1u) << "the child must be in the submitting worker's ring";
         EXPECT_EQ(arg.per_worker[blocked].queued, 0u);
     }
@@ -1338,7 +1341,7 @@ TEST_P(PoolTest, StatsCountStolenJobsPerWorker) {
     EXPECT_EQ(stats.completed, per_worker[0].completed + per_worker[1].completed);
     EXPECT_EQ(stats.stolen, per_worker[0].stolen + per_worker[1].stolen);
     EXPECT_EQ(stats.queued, per_worker[0].queued + per_worker[1].queued);
-    if (GetParam() == CYMADE_STRATEGY_RINGS) {
+    if (GetParam() == kRings) {
         // Submissions alternate rings, so 5 of the 10 were in the blocked
         // worker's ring (the gate job itself may have been stolen too).
         EXPECT_GE(per_worker[a].stolen, 5u);
@@ -1369,7 +1372,7 @@ TEST_P(PoolTest, CurrentWorkerInsideAndOutsideJobs) {
     // Inside a job of another pool, this pool's answer is -1.
     cymade_pool *other = nullptr;
     cymade_pool_options options = Options(1);
-    ASSERT_EQ(cymade_pool_create(&other, &options), CYMADE_OK);
+    ASSERT_EQ(CreatePool(&other, options), CYMADE_OK);
     std::pair<cymade_pool *, std::atomic<int>> foreign{pool_, -2};
     ASSERT_EQ(cymade_pool_submit(other, RecordWorker, &foreign, &f), CYMADE_OK);
     WaitDone(f);
@@ -1412,7 +1415,7 @@ TEST_P(PoolTest, WorkerHooksRunOnEveryWorker) {
     options.on_worker_idle = OnIdle;
     options.on_worker_stop = OnStop;
     options.hook_context = &log;
-    ASSERT_EQ(cymade_pool_create(&pool_, &options), CYMADE_OK);
+    ASSERT_EQ(CreatePool(&pool_, options), CYMADE_OK);
     {
         std::unique_lock<std::mutex> lock(log.mutex);
         ASSERT_TRUE(log.changed.wait_for(lock, std::chrono::seconds(10), [&] {
@@ -1454,7 +1457,7 @@ TEST_P(PoolTest, SubmitOutOfMemoryQueuesNothing) {
 // A fire-and-forget normal submit (no future) allocates nothing, so it
 // succeeds even when every allocation fails (while its ring has room).
 TEST_P(PoolTest, FireAndForgetSubmitNeedsNoAllocation) {
-    if (GetParam() == CYMADE_STRATEGY_WFCQUEUE) {
+    if (GetParam() == kWfcqueue) {
         GTEST_SKIP() << "the wfcqueue strategy allocates a node per job by design";
     }
     UseTestAllocator();
@@ -1501,7 +1504,7 @@ TEST_P(PoolTest, PriorityHeapOutOfMemoryLeavesPoolUsable) {
 
 // A full ring whose growth fails: ENOMEM, nothing queued, earlier jobs run.
 TEST_P(PoolTest, RingGrowthOutOfMemoryKeepsEarlierJobs) {
-    if (GetParam() != CYMADE_STRATEGY_RINGS) {
+    if (GetParam() != kRings) {
         GTEST_SKIP() << "the mutex strategy has no rings to grow";
     }
     UseTestAllocator();
@@ -1550,7 +1553,7 @@ TEST_P(PoolTest, ForkChildGetsEforkedAndParentPoolKeepsWorking) {
     WaitDone(f);
     cymade_future_release(f);
     cymade_pool *pool = pool_;
-    cymade_strategy strategy = GetParam();
+    const queue_strategy *strategy = GetParam();
     int code = cymade_test::RunInChild(
         [pool, strategy] {
             std::atomic<int> child_ran{0};
@@ -1569,9 +1572,8 @@ TEST_P(PoolTest, ForkChildGetsEforkedAndParentPoolKeepsWorking) {
             if (CYMADE_TEST_TSAN) return 0;
             cymade_pool_options options;
             cymade_pool_options_init(&options, 2);
-            options.strategy = strategy;
             cymade_pool *fresh = nullptr;
-            if (cymade_pool_create(&fresh, &options) != CYMADE_OK) return 20;
+            if (pool_create_with_strategy(&fresh, &options, strategy) != CYMADE_OK) return 20;
             if (cymade_pool_submit(fresh, CountJob, &child_ran, &child_future) != CYMADE_OK) return 21;
             if (cymade_future_wait(child_future, kWaitLong) != CYMADE_OK) return 22;
             cymade_future_release(child_future);

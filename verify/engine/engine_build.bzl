@@ -9,6 +9,9 @@ A stress suite is built twice, each linked against a cc_library of the engine
   <name>_production   //core:engine: what ships (liburcu-bp, the build's
                       flags), so the gate certifies that build too.
 
+Both also link the baseline queue strategies (core/baselines/) built over
+the same engine, which stress_pool and the fuzz replay run pools over.
+
 Each runs once as a verify suite (verify/suite.bzl): `<name>_<variant>_test`
 reports it, and the gate reads its log.
 
@@ -24,7 +27,6 @@ load(
     "//core:engine_config.bzl",
     "CHECKED_COPTS",
     "CHECKED_DEFINES",
-    "CHECKED_DEPS",
     "CHECKED_LINKOPTS",
     "PRODUCTION_DEFINES",
     "PRODUCTION_DEPS",
@@ -74,6 +76,13 @@ _ENGINE = {
     "production": "//core:engine",
 }
 
+# The baseline queue strategies (core/baselines/) built over each engine
+# variant, for suites that run pools over them.
+_BASELINES = {
+    "checked": "//core:baseline_strategies_checked",
+    "production": "//core:baseline_strategies",
+}
+
 def engine_stress(name, srcs, args = [], data = [], env = {}, timeout_seconds = 600):
     """Declares `<name>_checked` and `<name>_production`, each a binary and a verify suite.
 
@@ -95,6 +104,7 @@ def engine_stress(name, srcs, args = [], data = [], env = {}, timeout_seconds = 
             visibility = ["//verify:__subpackages__"],
             deps = [
                 _ENGINE[variant],
+                _BASELINES[variant],
                 "//core:engine_private_headers",
             ],
         )
@@ -146,7 +156,7 @@ def engine_mutant(name, srcs, mutate, sed_script, expected_failure, engine = "ch
         deps = [
             "//core:atomic",
             "//core:engine_private_headers",
-        ] + (CHECKED_DEPS if checked else PRODUCTION_DEPS),
+        ] + ([] if checked else PRODUCTION_DEPS),
         tags = ["no_sanitizer"],
         testonly = True,
     )

@@ -32,7 +32,7 @@
 #include "verify/stress/stress.h"
 
 #define WORKERS 4
-/* Far longer than a worker's spin before it parks (pool.c, SPIN_ROUNDS). */
+/* Far longer than a worker's spin before it parks (worker.c, SPIN_ROUNDS). */
 #define SETTLE_NS 20000000L
 #define MAIN_SLOT WORKERS
 

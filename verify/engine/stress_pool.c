@@ -1,6 +1,7 @@
 /*
  * stress_pool - the whole pool through its public API (cymade/pool.h),
- * for both strategies, under TSan.
+ * over the rings and, on odd rounds, the mutex baseline
+ * (core/baselines/baseline_strategies.h), under TSan.
  *
  * Every round: a pool of 2 or 3 workers (rings of 2 cells, so they grow),
  * started at once or, every other pair of rounds, on demand;
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "baseline_strategies.h"
 #include "cymade/pool.h"
 #include "verify/stress/stress.h"
 
@@ -174,12 +176,12 @@ static void run_pool(const stress_options *options) {
         r->number = k;
         cymade_pool_options po;
         cymade_pool_options_init(&po, 2 + stress_rng_below(&rng, 2));
-        po.strategy = (k % 2) ? CYMADE_STRATEGY_MUTEX : CYMADE_STRATEGY_RINGS;
         po.ring_capacity = 2;
         /* Every other pair of rounds starts its workers on demand, so that
          * submits race worker starts, and shutdown races both. */
         po.start_on_demand = (k / 2) % 2 == 1;
-        STRESS_CHECK(&stress_main_tally, cymade_pool_create(&r->pool, &po) == CYMADE_OK);
+        const queue_strategy *strategy = (k % 2) ? &mutex_queue_strategy : &ring_queue_strategy;
+        STRESS_CHECK(&stress_main_tally, pool_create_with_strategy(&r->pool, &po, strategy) == CYMADE_OK);
         r->shutdown_after = stress_rng_below(&rng, PRODUCERS * JOBS_PER_PRODUCER);
         r->cancel_pending = stress_rng_below(&rng, 2) == 0;
         stress_run_threads(1 + PRODUCERS, options->seed + k, body, r);

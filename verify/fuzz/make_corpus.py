@@ -61,7 +61,7 @@ SEEDS = {
     + [FAIL_ALLOCATION, 0, ADD_CALLBACK, 0, FAIL_ALLOCATION, 3] + create(1, MUTEX, 1) + burst(16, NO_FUTURE),
     # Regression: a worker that read the priority word before an urgent (or
     # background) submit and `closing` after the shutdown that followed it
-    # exited and left the job queued (pool.c, worker_may_exit): one worker,
+    # exited and left the job queued (worker.c, worker_may_exit): one worker,
     # idle for 50 us, then an urgent job and an immediate destroy.
     "urgent_then_destroy": create(1, RINGS, 2) + [PAUSE, 1] + schedule(URGENT_2, NO_FUTURE, 1) + [FINISH, 0, 0],
 }

@@ -1,11 +1,13 @@
 /*
  * pool_fuzzer - a libFuzzer harness over the engine's public C API
- * (cymade/pool.h, cymade/future.h, cymade/error.h, cymade/alloc.h).
+ * (cymade/pool.h, cymade/future.h, cymade/error.h, cymade/alloc.h), with
+ * pools created through pool_create_with_strategy (queue_strategy.h).
  *
  * Each input is a program: a sequence of at most MAX_OPS operations, one
  * opcode byte followed by its argument bytes (see run_operation).  Missing
  * bytes read as zero, so every input is valid.  The operations create a pool
- * (1..4 workers, any strategy, rings of 2..64 cells so that they grow),
+ * (1..4 workers, the rings or a baseline strategy of baseline_strategies.h,
+ * rings of 2..64 cells so that they grow),
  * submit and schedule jobs of every priority class with or without a future,
  * submit embedder futures, cancel, wait, add done-callbacks, read stats,
  * shut down with random flags, destroy, make invalid calls, and arm an
@@ -51,6 +53,7 @@
 #include "cymade/error.h"
 #include "cymade/future.h"
 #include "cymade/pool.h"
+#include "baseline_strategies.h"
 
 #define MAX_OPS 64
 #define MAX_JOBS 512
@@ -269,16 +272,15 @@ static void reset_session(void) {
     memset(&current, 0, sizeof current);
 }
 
-static int create_pool(size_t workers, cymade_strategy strategy, size_t ring_capacity) {
+static int create_pool(size_t workers, const queue_strategy *strategy, size_t ring_capacity) {
     cymade_pool_options options;
     cymade_pool_options_init(&options, workers);
-    options.strategy = strategy;
     options.ring_capacity = ring_capacity;
     reset_session();
     current.workers = workers;
     current.created_ns = monotonic_ns(); /* before: the pool's own clock starts later */
     unsigned failures_before = atomic_load(&allocation_failures);
-    int rc = cymade_pool_create(&current.pool, &options);
+    int rc = pool_create_with_strategy(&current.pool, &options, strategy);
     CHECK(rc == CYMADE_OK || rc == CYMADE_EAGAIN || (rc == CYMADE_ENOMEM && out_of_memory_allowed(failures_before)),
           "cymade_pool_create returned %d (%s)", rc, cymade_strerror(rc));
     if (rc != CYMADE_OK) {
@@ -381,7 +383,7 @@ static void finish_pool(bool through_shutdown, bool cancel_pending) {
 
 static void ensure_pool(void) {
     if (current.pool == NULL) {
-        create_pool(2, CYMADE_STRATEGY_RINGS, 2);
+        create_pool(2, &ring_queue_strategy, 2);
     }
 }
 
@@ -545,15 +547,16 @@ static void check_invalid_create(unsigned which) {
     cymade_pool *pool = NULL;
     cymade_pool_options options;
     cymade_pool_options_init(&options, 1);
+    const queue_strategy *strategy = &ring_queue_strategy;
     switch (which % 6) {
     case 0: CHECK_RC(cymade_pool_create(NULL, &options), CYMADE_EINVAL); return;
     case 1: CHECK_RC(cymade_pool_create(&pool, NULL), CYMADE_EINVAL); return;
     case 2: options.workers = 0; break;
     case 3: options.workers = CYMADE_POOL_MAX_WORKERS + 1; break;
     case 4: options.ring_capacity = (which / 6) % 2 ? 1 : 48; break; /* too small / not a power of two */
-    default: options.strategy = (cymade_strategy)(3 + which % 5); break;
+    default: strategy = NULL; break;
     }
-    CHECK_RC(cymade_pool_create(&pool, &options), CYMADE_EINVAL);
+    CHECK_RC(pool_create_with_strategy(&pool, &options, strategy), CYMADE_EINVAL);
     CHECK(pool == NULL, "a failed create wrote the pool");
 }
 
@@ -632,6 +635,14 @@ static unsigned pick_spin_ns(byte_reader *input) {
     return pick(input, 4) * (MAX_SPIN_NS / 3);
 }
 
+/* The strategies op_create picks from, by the corpus's strategy byte
+ * (make_corpus.py: 0 rings, 1 mutex, 2 wfcqueue). */
+static const queue_strategy *const STRATEGIES[] = {
+    &ring_queue_strategy,
+    &mutex_queue_strategy,
+    &wfcq_queue_strategy,
+};
+
 /* liburcu's wait-free queue has no ThreadSanitizer annotations, so under
  * TSan (the replay build, replay_main.c) TSan would report the queue's own
  * hand-offs as races; that build fuzzes the other two strategies. */
@@ -644,7 +655,7 @@ static unsigned pick_spin_ns(byte_reader *input) {
 static void op_create(byte_reader *input) {
     finish_pool(pick_bool(input), pick_bool(input));
     size_t workers = 1 + pick(input, MAX_WORKERS);
-    cymade_strategy strategy = (cymade_strategy)pick(input, STRATEGIES_FUZZED);
+    const queue_strategy *strategy = STRATEGIES[pick(input, STRATEGIES_FUZZED)];
     size_t ring_capacity = (size_t)2 << pick(input, 6); /* 2..64 */
     create_pool(workers, strategy, ring_capacity);
 }

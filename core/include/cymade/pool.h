@@ -1,14 +1,12 @@
 /*
  * cymade/pool.h - a thread pool with a lock-free normal path and priorities.
  *
- * Queues.  By default every worker owns a growable multi-producer/multi-
+ * Queues.  Every worker owns a growable multi-producer/multi-
  * consumer ring (Vyukov's bounded MPMC ring; a full ring is replaced by one
  * twice its size, and the old one is freed through RCU once drained).
  * Submitters push round-robin (a thread-local cursor, so no shared counter);
  * a worker that submits pushes to its own ring.  A worker pops its own ring
- * and steals from the others when it is empty.  CYMADE_STRATEGY_MUTEX swaps
- * in one global queue under a mutex and condition variable, and
- * CYMADE_STRATEGY_WFCQUEUE one liburcu wait-free queue, for comparison.
+ * and steals from the others when it is empty.
  *
  * Priority classes (cymade_pool_schedule):
  *   priority < 0  urgent: runs before anything else, lowest value first.
@@ -44,15 +42,8 @@ extern "C" {
 
 typedef struct cymade_pool cymade_pool;
 
-typedef enum cymade_strategy {
-    CYMADE_STRATEGY_RINGS = 0, /* per-worker lock-free rings with stealing (default) */
-    CYMADE_STRATEGY_MUTEX = 1, /* one queue under a mutex + condition variable */
-    CYMADE_STRATEGY_WFCQUEUE = 2, /* one liburcu wait-free queue (urcu/wfcqueue.h) */
-} cymade_strategy;
-
 typedef struct cymade_pool_options {
     size_t workers;           /* the most workers: >= 1 and <= CYMADE_POOL_MAX_WORKERS */
-    cymade_strategy strategy;
     size_t ring_capacity;     /* initial cells per ring (power of two >= 2); 0: default */
     /* false (default): every worker starts in cymade_pool_create.
      * true: none does; a submit starts one more worker whenever fewer than
@@ -128,7 +119,10 @@ int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future
 int cymade_pool_shutdown(cymade_pool *pool, bool wait, bool cancel_pending);
 
 /* Shuts down (waiting, without cancelling) if needed, then frees the pool.
- * Must not be called from one of the pool's own workers (CYMADE_EINVAL). */
+ * Must not be called from one of the pool's own workers (CYMADE_EINVAL).
+ * Any later use of the pool is undefined behaviour: the pool's memory is
+ * gone, so no call can tell it was destroyed.  (CYMADE_EINVAL for a pointer
+ * that is not a pool only catches pointers that never were one.) */
 int cymade_pool_destroy(cymade_pool *pool);
 
 typedef struct cymade_worker_stats {

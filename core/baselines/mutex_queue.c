@@ -7,8 +7,8 @@
 #include <pthread.h>
 
 #include "alloc.h"
+#include "baseline_strategies.h"
 #include "cymade/error.h"
-#include "queue_strategy.h"
 
 struct job_queue {
     pthread_mutex_t lock;

@@ -14,9 +14,9 @@
 #include <urcu/wfcqueue.h>
 
 #include "alloc.h"
+#include "baseline_strategies.h"
 #include "cymade/error.h"
 #include "eventcount.h"
-#include "queue_strategy.h"
 #include "rcu.h"
 
 typedef struct wfcq_job {
