@@ -906,7 +906,7 @@ def test_memory_error_while_creating_a_pool_or_submitting_does_not_crash():
 
 # Regression: a worker that parked while another still held a background job
 # was never woken to exit once that job was done (now every exiting worker
-# wakes the others, core/src/pool.c worker_main).
+# wakes the others, core/src/worker.c, wait_for_job).
 def test_shutdown_after_mixed_priorities_never_hangs():
     script = """
         import os, random, threading, time

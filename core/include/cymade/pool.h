@@ -10,8 +10,11 @@
  *
  * Priority classes (cymade_pool_schedule):
  *   priority < 0  urgent: runs before anything else, lowest value first.
- *                 While any urgent job is queued or running, no normal or
- *                 background job starts.  Several urgent jobs may run at once.
+ *                 Once cymade_pool_schedule has returned for an urgent job,
+ *                 no normal or background job submitted after that return
+ *                 starts while any urgent job is queued or running.  (A job
+ *                 submitted earlier may already have been taken by a worker
+ *                 and run alongside it.)  Several urgent jobs may run at once.
  *   priority == 0 normal: FIFO per ring, the lock-free fast path.
  *   priority > 0  background: starts only when no urgent job is pending and
  *                 at least `priority` ms have passed since the last urgent or
@@ -22,6 +25,16 @@
  *
  * Guarantees: every job that a submit accepted (returned CYMADE_OK) either
  * runs exactly once or ends CANCELLED, and its future says which.
+ *
+ * Memory ordering: everything the submitting thread did before a submit
+ * that returns CYMADE_OK happens-before the job runs; everything the job did
+ * happens-before whoever observes its future final (future.h).
+ *
+ * Thread safety: every function may be called from any thread at once, the
+ * pool's own jobs included, except that cymade_pool_destroy must be the last
+ * call on a pool (no other may be in flight), and neither it nor
+ * cymade_pool_shutdown with wait=true may be called from one of the pool's
+ * own workers (CYMADE_EINVAL: it would wait for itself).
  *
  * Fork: a pool created before fork() returns CYMADE_EFORKED from every call
  * in the child (its workers did not survive the fork); create a new pool.
