@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
     bazel-bootstrap        # Bazel 4.2.3, run offline (see WORKSPACE)
     gcc g++ clang libclang-rt-14-dev libtsan2
+    clang-format-14        # the C/C++ style (.clang-format), checked by tools/test.sh
     liburcu-dev            # userspace RCU: ring reclamation, wfcqueue benchmark
     libgtest-dev googletest
     python3-dev python3-venv python3-pytest python3-pytest-asyncio python3-pytest-timeout

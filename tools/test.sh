@@ -4,8 +4,9 @@
 # CPython 3.11, then the Python tests (pytest suites, wheel) again with every
 # other supported CPython (tools/pythons.sh), `pip install .` into a fresh
 # venv for each, a compile of every extension against free-threaded 3.14
-# headers, and a check that every file a comment or document names is in the
-# repository (tools/check_citations.py).
+# headers, a check that every file a comment or document names is in the
+# repository (tools/check_citations.py), and a check of the C/C++ format
+# (.clang-format).
 #
 #   tools/test.sh                      # the whole matrix
 #   tools/test.sh --python 3.13        # everything, with one CPython only
@@ -127,6 +128,11 @@ pip_install_check() {
     run_check "pip install . (Python $version)" pip_install_and_smoke_check "$interpreter"
 }
 
+# Every tracked C and C++ file is formatted as .clang-format says.
+check_format() {
+    git ls-files -z '*.c' '*.h' '*.cc' | xargs -0 clang-format-14 --dry-run --Werror
+}
+
 # Every extension compiled as for a free-threaded (Py_GIL_DISABLED) 3.14,
 # warnings as errors.  No free-threaded interpreter can be installed here, so
 # nothing runs it.
@@ -159,6 +165,7 @@ else
     fi
     compile_free_threaded
     run_check "citations: every file a comment or document names is in the repository" tools/check_citations.py
+    run_check "format: every C and C++ file as .clang-format says" check_format
 fi
 
 for line in "${preview_summary[@]}"; do
