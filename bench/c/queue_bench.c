@@ -332,9 +332,11 @@ static double run_once(const bench_config *config, sample_buffer *samples, cymad
     cymade_pool_get_stats(pool, stats, NULL);
     cymade_pool_destroy(pool);
     if (submit_error != CYMADE_OK || stats->completed != (uint64_t)config->cost->jobs) {
-        fprintf(stderr, "error: %s, %zu workers, %zu producers, %s, capacity %zu: submitted %ld, completed %llu, submit error %d\n",
-                config->strategy->name, config->workers, config->producers, config->cost->name,
-                config->ring_capacity, config->cost->jobs, (unsigned long long)stats->completed, submit_error);
+        fprintf(
+            stderr,
+            "error: %s, %zu workers, %zu producers, %s, capacity %zu: submitted %ld, completed %llu, submit error %d\n",
+            config->strategy->name, config->workers, config->producers, config->cost->name, config->ring_capacity,
+            config->cost->jobs, (unsigned long long)stats->completed, submit_error);
         return -1;
     }
     return (double)config->cost->jobs * 1e9 / (double)elapsed;
@@ -470,10 +472,10 @@ static void write_csv(FILE *csv, const char *mode, const bench_row *rows, size_t
     for (size_t i = 0; i < count; i++) {
         const bench_row *row = &rows[i];
         const bench_config *c = &row->config;
-        fprintf(csv, "%s,%s,%zu,%zu,%s,%zu,%ld,%d,%.6g,%.6g,%.6g,%.0f,%.0f,%.2f,%llu,%llu\n", mode,
-                c->strategy->name, c->workers, c->producers, c->cost->name, c->ring_capacity, c->cost->jobs,
-                c->repeats, row->median_rate, row->min_rate, row->max_rate, row->submit_p50_ns, row->submit_p99_ns,
-                row->peak_rss_mib, (unsigned long long)row->ring_grows, (unsigned long long)row->stolen);
+        fprintf(csv, "%s,%s,%zu,%zu,%s,%zu,%ld,%d,%.6g,%.6g,%.6g,%.0f,%.0f,%.2f,%llu,%llu\n", mode, c->strategy->name,
+                c->workers, c->producers, c->cost->name, c->ring_capacity, c->cost->jobs, c->repeats, row->median_rate,
+                row->min_rate, row->max_rate, row->submit_p50_ns, row->submit_p99_ns, row->peak_rss_mib,
+                (unsigned long long)row->ring_grows, (unsigned long long)row->stolen);
     }
 }
 
@@ -495,7 +497,8 @@ static double baseline_rate(const bench_row *rows, size_t count, const strategy_
 static void emit_summary(FILE *markdown, const bench_row *rows, size_t count) {
     emit(markdown, "\nSummary: no-op jobs, 1 producer, capacity %d (the project's target: rings/mutex >= 3x)\n\n",
          CYMADE_POOL_DEFAULT_RING_CAPACITY);
-    emit(markdown, "| workers | rings jobs/s | mutex jobs/s | wfcqueue jobs/s | rings/mutex | rings/wfcqueue | >= 3x |\n");
+    emit(markdown,
+         "| workers | rings jobs/s | mutex jobs/s | wfcqueue jobs/s | rings/mutex | rings/wfcqueue | >= 3x |\n");
     emit(markdown, "|---|---|---|---|---|---|---|\n");
     for (size_t w = 0; w < WORKER_COUNT_COUNT; w++) {
         size_t workers = WORKER_COUNTS[w];
@@ -521,17 +524,17 @@ typedef struct bench_options {
 /* Fills `configs` (NULL: only counts) with the matrix of the mode. */
 static size_t build_matrix(const bench_options *options, bench_config *configs) {
     size_t count = 0;
-    size_t job_costs = options->full ? JOB_COST_COUNT : 1;           /* quick: no-op only */
-    size_t producer_counts = options->full ? 3 : 2;                  /* quick: 1 and 2 */
-    size_t first_capacity = options->full ? 0 : 1;                   /* quick: default only */
+    size_t job_costs = options->full ? JOB_COST_COUNT : 1; /* quick: no-op only */
+    size_t producer_counts = options->full ? 3 : 2;        /* quick: 1 and 2 */
+    size_t first_capacity = options->full ? 0 : 1;         /* quick: default only */
     for (size_t j = 0; j < job_costs; j++) {
         for (size_t cap = first_capacity; cap < 2; cap++) {
             for (size_t p = 0; p < producer_counts; p++) {
                 for (size_t w = 0; w < WORKER_COUNT_COUNT; w++) {
                     for (size_t s = 0; s < STRATEGY_COUNT; s++) {
                         if (configs != NULL) {
-                            configs[count] = (bench_config){&STRATEGIES[s], WORKER_COUNTS[w], PRODUCER_COUNTS[p],
-                                                            &JOB_COSTS[j], RING_CAPACITIES[cap], options->repeats};
+                            configs[count] = (bench_config){&STRATEGIES[s], WORKER_COUNTS[w],     PRODUCER_COUNTS[p],
+                                                            &JOB_COSTS[j],  RING_CAPACITIES[cap], options->repeats};
                         }
                         count++;
                     }
@@ -672,7 +675,8 @@ int main(int argc, char **argv) {
     if (options.full) {
         double seconds = estimated_seconds(configs, count);
         printf("full mode: %zu configurations x %d runs: expect about %.0f s (%.1f min) on an idle machine, "
-               "more under load\n\n", count, options.repeats, seconds, seconds / 60);
+               "more under load\n\n",
+               count, options.repeats, seconds, seconds / 60);
     }
     char dir[4096], md_path[4352], csv_path[4352];
     resolve_out_dir(&options, dir, sizeof dir);

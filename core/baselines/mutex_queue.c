@@ -15,7 +15,7 @@ struct job_queue {
     pthread_cond_t not_empty; /* on CLOCK_MONOTONIC, like every deadline here */
     queued_job *jobs;         /* a circular buffer of `capacity` (a power of two) */
     size_t capacity;
-    uint64_t head;            /* index of the oldest job, modulo capacity */
+    uint64_t head; /* index of the oldest job, modulo capacity */
     uint64_t length;
     size_t sleepers;
     bool closed;

@@ -112,8 +112,7 @@ static void wfcq_queue_close(job_queue *queue) {
 
 static bool wfcq_queue_is_drained(job_queue *queue) {
     /* acquire: closed is set before the grace period that ends all pushes. */
-    return cymade_atomic_u64_load(&queue->closed, memory_order_acquire) &&
-           cds_wfcq_empty(&queue->head, &queue->tail);
+    return cymade_atomic_u64_load(&queue->closed, memory_order_acquire) && cds_wfcq_empty(&queue->head, &queue->tail);
 }
 
 static void wfcq_queue_search_begin(job_queue *queue) {

@@ -38,8 +38,8 @@ static void wake(eventcount *ec, uint64_t state, int count) {
     do {
         next = (state & ~EPOCH_MASK) | ((state + 1) & EPOCH_MASK);
         /* release: a woken waiter that re-reads the epoch sees our condition. */
-    } while (!cymade_atomic_u64_compare_exchange_weak(&ec->state, &state, next, memory_order_release,
-                                                      memory_order_relaxed));
+    } while (
+        !cymade_atomic_u64_compare_exchange_weak(&ec->state, &state, next, memory_order_release, memory_order_relaxed));
     futex_wake(&ec->state, count);
 }
 

@@ -9,8 +9,8 @@
 int futex_wait_low32(cymade_atomic_u64 *word, uint32_t expected, const struct timespec *deadline) {
     /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, so a
      * spurious return can simply retry without recomputing the timeout. */
-    long rc = syscall(SYS_futex, (uint32_t *)(void *)word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected,
-                      deadline, NULL, FUTEX_BITSET_MATCH_ANY);
+    long rc = syscall(SYS_futex, (uint32_t *)(void *)word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected, deadline,
+                      NULL, FUTEX_BITSET_MATCH_ANY);
     if (rc == 0) {
         return 0;
     }

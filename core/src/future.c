@@ -111,7 +111,8 @@ static uint64_t transition(cymade_future *future, uint64_t from, uint64_t to) {
 static void run_callbacks(cymade_future *future) {
     /* acq_rel: acquire the nodes pushed with release; release the seal to
      * adders, which then see the final state. */
-    cymade_done_callback *node = cymade_atomic_ptr_exchange(&future->callbacks, &callbacks_sealed, memory_order_acq_rel);
+    cymade_done_callback *node =
+        cymade_atomic_ptr_exchange(&future->callbacks, &callbacks_sealed, memory_order_acq_rel);
     /* The stack is newest-first; run in registration order. */
     cymade_done_callback *in_order = NULL;
     while (node != NULL) {

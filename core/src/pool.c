@@ -97,8 +97,8 @@ int cymade_pool_run_worker(cymade_pool *pool, size_t index) {
     uint64_t expected = WORKER_STARTING;
     /* acquire: pairs with the claim's release, so the worker sees the pool
      * as its starter left it (on threads the engine did not create). */
-    if (!cymade_atomic_u64_compare_exchange_strong(&self->thread_state, &expected, WORKER_RUNNING,
-                                                   memory_order_acquire, memory_order_relaxed)) {
+    if (!cymade_atomic_u64_compare_exchange_strong(&self->thread_state, &expected, WORKER_RUNNING, memory_order_acquire,
+                                                   memory_order_relaxed)) {
         return CYMADE_EINVAL;
     }
     worker_loop(self);
@@ -303,8 +303,7 @@ int cymade_pool_submit_future(cymade_pool *pool, int64_t priority, cymade_future
     return enqueue(pool, future); /* the caller's reference becomes the pool's */
 }
 
-int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job, void *arg,
-                         cymade_future **future) {
+int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job, void *arg, cymade_future **future) {
     int rc = check_pool(pool);
     if (rc != CYMADE_OK) {
         return rc;

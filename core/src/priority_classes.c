@@ -86,7 +86,8 @@ cymade_future *priority_classes_take_background(priority_classes *classes, uint6
         /* Saturating: a priority of centuries must not wrap around to "now". */
         uint64_t headroom_ns = UINT64_MAX - classes->watched_since_ns;
         uint64_t delay_ms = (uint64_t)lowest->priority;
-        uint64_t due = classes->watched_since_ns + (delay_ms > headroom_ns / 1000000u ? headroom_ns : delay_ms * 1000000u);
+        uint64_t due =
+            classes->watched_since_ns + (delay_ms > headroom_ns / 1000000u ? headroom_ns : delay_ms * 1000000u);
         /* acquire: pairs with the urgent submit's count raise. */
         bool urgent = (cymade_atomic_u64_load(&classes->state, memory_order_acquire) & PRIORITY_URGENT_MASK) != 0;
         /* After shutdown no foreground job can arrive: the pool is as idle

@@ -32,8 +32,7 @@ static cymade_atomic_u64 retired_count;
 static pthread_mutex_t reclaim_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local bool reading;
 
-void cymade_rcu_init(void) {
-}
+void cymade_rcu_init(void) {}
 
 bool cymade_rcu_read_ongoing(void) {
     return reading;

@@ -73,11 +73,11 @@ bool cymade_rcu_read_ongoing(void);
 __attribute__((noreturn)) void cymade_rcu_reader_required(const char *where);
 
 #if defined(CYMADE_RCU_RWLOCK) || !defined(NDEBUG)
-#define cymade_rcu_assert_reader()                   \
-    do {                                             \
-        if (!cymade_rcu_read_ongoing()) {            \
-            cymade_rcu_reader_required(__func__);    \
-        }                                            \
+#define cymade_rcu_assert_reader()                \
+    do {                                          \
+        if (!cymade_rcu_read_ongoing()) {         \
+            cymade_rcu_reader_required(__func__); \
+        }                                         \
     } while (0)
 #else
 #define cymade_rcu_assert_reader() ((void)0)

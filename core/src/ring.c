@@ -7,8 +7,7 @@
 #include "alloc.h"
 
 ring *ring_create(size_t capacity) {
-    if (capacity < 2 || (capacity & (capacity - 1)) != 0 ||
-        capacity > (SIZE_MAX - sizeof(ring)) / sizeof(ring_cell)) {
+    if (capacity < 2 || (capacity & (capacity - 1)) != 0 || capacity > (SIZE_MAX - sizeof(ring)) / sizeof(ring_cell)) {
         return NULL;
     }
     ring *r = cymade_aligned_alloc(CYMADE_CACHELINE_SIZE, sizeof(ring) + capacity * sizeof(ring_cell));

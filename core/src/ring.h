@@ -41,9 +41,9 @@ typedef struct ring_cell {
 typedef struct ring {
     _Alignas(CYMADE_CACHELINE_SIZE) cymade_atomic_u64 enqueue_position; /* bit 63: closed */
     _Alignas(CYMADE_CACHELINE_SIZE) cymade_atomic_u64 dequeue_position;
-    _Alignas(CYMADE_CACHELINE_SIZE) uint64_t mask;  /* capacity - 1 */
-    cymade_atomic_ptr older;                         /* ring_queue: the ring this one replaced */
-    cymade_rcu_head rcu;                             /* ring_queue: deferred free */
+    _Alignas(CYMADE_CACHELINE_SIZE) uint64_t mask; /* capacity - 1 */
+    cymade_atomic_ptr older;                       /* ring_queue: the ring this one replaced */
+    cymade_rcu_head rcu;                           /* ring_queue: deferred free */
     ring_cell cells[];
 } ring;
 

@@ -51,8 +51,7 @@ void worker_init(worker *self, cymade_pool *pool, size_t index) {
 /* Single-writer increment: a plain load and store, no locked instruction. */
 static void counter_increment(cymade_atomic_u64 *counter) {
     /* relaxed: statistics and the background watch tolerate staleness. */
-    cymade_atomic_u64_store(counter, cymade_atomic_u64_load(counter, memory_order_relaxed) + 1,
-                            memory_order_relaxed);
+    cymade_atomic_u64_store(counter, cymade_atomic_u64_load(counter, memory_order_relaxed) + 1, memory_order_relaxed);
 }
 
 void release_urgent_slot(cymade_pool *pool) {
@@ -231,7 +230,8 @@ static find_result wait_for_job(worker *self, queued_job *job) {
         if (found != JOB_NONE_YET) {
             return found;
         }
-        struct timespec deadline = {.tv_sec = (time_t)(wake_at / 1000000000u), .tv_nsec = (long)(wake_at % 1000000000u)};
+        struct timespec deadline = {.tv_sec = (time_t)(wake_at / 1000000000u),
+                                    .tv_nsec = (long)(wake_at % 1000000000u)};
         pool->strategy->park(pool->queue, worker_has_other_work, self, wake_at ? &deadline : NULL);
         /* Woken: search again rather than just look once.  A worker woken
          * by a searcher's hand-off must hand off in its turn if it finds a

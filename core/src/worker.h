@@ -28,8 +28,8 @@ struct worker {
     _Alignas(CYMADE_CACHELINE_SIZE) cymade_pool *pool;
     size_t index;
     pthread_t thread;
-    bool joinable;        /* the engine started `thread` and joins it */
-    bool ran_a_job;       /* an on-demand worker's first job was started for it */
+    bool joinable;  /* the engine started `thread` and joins it */
+    bool ran_a_job; /* an on-demand worker's first job was started for it */
     cymade_atomic_u64 thread_state;
     queued_job stash; /* a normal job popped while an urgent one was outstanding */
     bool has_stash;

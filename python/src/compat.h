@@ -78,7 +78,7 @@
 
 /* The PyMemberDef that makes `Type.field` (a PyObject *) the weak-reference
  * list of a type of our own. */
-#define COMPAT_WEAKLIST_MEMBER(Type, field)                                                                          \
+#define COMPAT_WEAKLIST_MEMBER(Type, field) \
     { "__weaklistoffset__", COMPAT_T_PYSSIZET, offsetof(Type, field), COMPAT_READONLY, NULL }
 
 /* The referent of the weak reference `ref` as a new reference, or NULL (with
@@ -114,7 +114,7 @@ static inline PyObject *compat_weakref_get(PyObject *ref) {
 #define COMPAT_PYCLASS_WEAKLIST_MEMBER
 #else
 #define COMPAT_PYCLASS_INSTANCE_FIELDS PyObject *pyclass_weakreflist;
-#define COMPAT_PYCLASS_WEAKLIST_MEMBER                                                                                \
+#define COMPAT_PYCLASS_WEAKLIST_MEMBER \
     {"__weaklistoffset__", COMPAT_T_PYSSIZET, sizeof(PyObject), COMPAT_READONLY, NULL},
 #endif
 
@@ -212,8 +212,7 @@ static inline void compat_raise_exception(PyObject *exception) {
 #if PY_VERSION_HEX >= 0x030C0000
     PyErr_SetRaisedException(Py_NewRef(exception));
 #else
-    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exception)), Py_NewRef(exception),
-                  PyException_GetTraceback(exception));
+    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exception)), Py_NewRef(exception), PyException_GetTraceback(exception));
 #endif
 }
 
@@ -252,17 +251,27 @@ static inline int compat_mutex_init(compat_mutex *mutex) {
     *mutex = (PyMutex){0};
     return 0;
 }
-static inline void compat_mutex_lock(compat_mutex *mutex) { PyMutex_Lock(mutex); }
-static inline void compat_mutex_unlock(compat_mutex *mutex) { PyMutex_Unlock(mutex); }
-static inline void compat_mutex_free(compat_mutex *mutex) { (void)mutex; }
+static inline void compat_mutex_lock(compat_mutex *mutex) {
+    PyMutex_Lock(mutex);
+}
+static inline void compat_mutex_unlock(compat_mutex *mutex) {
+    PyMutex_Unlock(mutex);
+}
+static inline void compat_mutex_free(compat_mutex *mutex) {
+    (void)mutex;
+}
 #else
 typedef PyThread_type_lock compat_mutex;
 static inline int compat_mutex_init(compat_mutex *mutex) {
     *mutex = PyThread_allocate_lock();
     return *mutex == NULL ? -1 : 0;
 }
-static inline void compat_mutex_lock(compat_mutex *mutex) { PyThread_acquire_lock(*mutex, WAIT_LOCK); }
-static inline void compat_mutex_unlock(compat_mutex *mutex) { PyThread_release_lock(*mutex); }
+static inline void compat_mutex_lock(compat_mutex *mutex) {
+    PyThread_acquire_lock(*mutex, WAIT_LOCK);
+}
+static inline void compat_mutex_unlock(compat_mutex *mutex) {
+    PyThread_release_lock(*mutex);
+}
 static inline void compat_mutex_free(compat_mutex *mutex) {
     if (*mutex != NULL) {
         PyThread_free_lock(*mutex);
@@ -285,7 +294,9 @@ typedef PyCriticalSection compat_critical_section;
 static inline void compat_critical_section_begin(compat_critical_section *section, PyObject *object) {
     PyCriticalSection_Begin(section, object);
 }
-static inline void compat_critical_section_end(compat_critical_section *section) { PyCriticalSection_End(section); }
+static inline void compat_critical_section_end(compat_critical_section *section) {
+    PyCriticalSection_End(section);
+}
 #else
 typedef struct compat_critical_section {
     char unused; /* C wants a member */
@@ -294,7 +305,9 @@ static inline void compat_critical_section_begin(compat_critical_section *sectio
     (void)section;
     (void)object;
 }
-static inline void compat_critical_section_end(compat_critical_section *section) { (void)section; }
+static inline void compat_critical_section_end(compat_critical_section *section) {
+    (void)section;
+}
 #endif
 
 /* ---------------------------------------------------------------------------

@@ -15,9 +15,7 @@ static int cymade_core_exec(PyObject *module) {
 
 static PyModuleDef_Slot cymade_core_slots[] = {
     {Py_mod_exec, cymade_core_exec},
-    COMPAT_SLOT_PER_INTERPRETER_GIL
-    COMPAT_SLOT_GIL_NOT_USED
-    {0, NULL},
+    COMPAT_SLOT_PER_INTERPRETER_GIL COMPAT_SLOT_GIL_NOT_USED{0, NULL},
 };
 
 static struct PyModuleDef cymade_core_module = {

@@ -17,7 +17,9 @@ typedef struct lazy_object {
 } lazy_object;
 
 /* An empty slot, for memory that is not already zeroed. */
-static inline void lazy_object_init(lazy_object *slot) { cymade_atomic_ptr_init(&slot->object, NULL); }
+static inline void lazy_object_init(lazy_object *slot) {
+    cymade_atomic_ptr_init(&slot->object, NULL);
+}
 
 /* The installed object (borrowed), or NULL if none yet.  acquire: pairs
  * with the installing compare-exchange, so the object's contents are seen

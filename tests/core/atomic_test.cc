@@ -17,7 +17,7 @@ constexpr uint64_t kNegativeZeroBits = UINT64_C(0x8000000000000000);
 constexpr uint64_t kNanPayload1Bits = UINT64_C(0x7FF8000000000001);
 constexpr uint64_t kNanPayload2Bits = UINT64_C(0x7FF8000000000002);
 
-}  // namespace
+} // namespace
 
 TEST(AtomicU64, FetchAddReturnsOld) {
     cymade_atomic_u64 a;
@@ -46,20 +46,19 @@ TEST(AtomicU64, CompareExchangeWritesBackOnFailureOnly) {
     cymade_atomic_u64 a;
     cymade_atomic_u64_init(&a, 5);
     uint64_t expected = 4;
-    EXPECT_FALSE(cymade_atomic_u64_compare_exchange_strong(&a, &expected, 9, memory_order_acq_rel,
-                                                           memory_order_acquire));
+    EXPECT_FALSE(
+        cymade_atomic_u64_compare_exchange_strong(&a, &expected, 9, memory_order_acq_rel, memory_order_acquire));
     EXPECT_EQ(expected, 5u);
     EXPECT_EQ(cymade_atomic_u64_load(&a, memory_order_relaxed), 5u);
-    EXPECT_TRUE(cymade_atomic_u64_compare_exchange_strong(&a, &expected, 9, memory_order_acq_rel,
-                                                          memory_order_acquire));
+    EXPECT_TRUE(
+        cymade_atomic_u64_compare_exchange_strong(&a, &expected, 9, memory_order_acq_rel, memory_order_acquire));
     EXPECT_EQ(expected, 5u);
     EXPECT_EQ(cymade_atomic_u64_load(&a, memory_order_relaxed), 9u);
 
     // Weak CAS may fail spuriously, so it is only ever used in a retry loop.
     bool stored = false;
     for (int tries = 0; tries < 1000 && !stored; tries++) {
-        stored = cymade_atomic_u64_compare_exchange_weak(&a, &expected, 10, memory_order_seq_cst,
-                                                         memory_order_seq_cst);
+        stored = cymade_atomic_u64_compare_exchange_weak(&a, &expected, 10, memory_order_seq_cst, memory_order_seq_cst);
     }
     EXPECT_TRUE(stored);
     EXPECT_EQ(cymade_atomic_u64_load(&a, memory_order_relaxed), 10u);
@@ -104,9 +103,9 @@ TEST(AtomicI64, TwosComplementWrapAndBitOps) {
 TEST(AtomicI64, CompareExchange) {
     cymade_atomic_i64 a;
     cymade_atomic_i64_init(&a, -1);
-    int64_t expected = INT64_MAX;  // differs from -1 only in the sign bit
-    EXPECT_FALSE(cymade_atomic_i64_compare_exchange_strong(&a, &expected, 0, memory_order_seq_cst,
-                                                           memory_order_relaxed));
+    int64_t expected = INT64_MAX; // differs from -1 only in the sign bit
+    EXPECT_FALSE(
+        cymade_atomic_i64_compare_exchange_strong(&a, &expected, 0, memory_order_seq_cst, memory_order_relaxed));
     EXPECT_EQ(expected, -1);
     bool stored = false;
     for (int tries = 0; tries < 1000 && !stored; tries++) {
@@ -149,22 +148,22 @@ TEST(AtomicF64, FetchOpsFollowIeee754) {
 TEST(AtomicF64, CompareExchangeIsBitwise) {
     cymade_atomic_f64 a;
     cymade_atomic_f64_init(&a, -0.0);
-    double expected = 0.0;  // numerically equal to -0.0, bitwise different
-    EXPECT_FALSE(cymade_atomic_f64_compare_exchange_strong(&a, &expected, 1.0, memory_order_seq_cst,
-                                                           memory_order_seq_cst));
+    double expected = 0.0; // numerically equal to -0.0, bitwise different
+    EXPECT_FALSE(
+        cymade_atomic_f64_compare_exchange_strong(&a, &expected, 1.0, memory_order_seq_cst, memory_order_seq_cst));
     EXPECT_EQ(cymade_f64_to_bits(expected), kNegativeZeroBits);
-    EXPECT_TRUE(cymade_atomic_f64_compare_exchange_strong(&a, &expected, 1.0, memory_order_seq_cst,
-                                                          memory_order_seq_cst));
+    EXPECT_TRUE(
+        cymade_atomic_f64_compare_exchange_strong(&a, &expected, 1.0, memory_order_seq_cst, memory_order_seq_cst));
 
     cymade_atomic_f64_store(&a, cymade_f64_from_bits(kNanPayload1Bits), memory_order_relaxed);
     expected = cymade_f64_from_bits(kNanPayload2Bits);
-    EXPECT_FALSE(cymade_atomic_f64_compare_exchange_weak(&a, &expected, 3.0, memory_order_acquire,
-                                                         memory_order_acquire));
+    EXPECT_FALSE(
+        cymade_atomic_f64_compare_exchange_weak(&a, &expected, 3.0, memory_order_acquire, memory_order_acquire));
     EXPECT_EQ(cymade_f64_to_bits(expected), kNanPayload1Bits);
     bool stored = false;
     for (int tries = 0; tries < 1000 && !stored; tries++) {
-        stored = cymade_atomic_f64_compare_exchange_weak(&a, &expected, 3.0, memory_order_acquire,
-                                                         memory_order_acquire);
+        stored =
+            cymade_atomic_f64_compare_exchange_weak(&a, &expected, 3.0, memory_order_acquire, memory_order_acquire);
     }
     EXPECT_TRUE(stored);
     EXPECT_EQ(cymade_atomic_f64_load(&a, memory_order_relaxed), 3.0);
@@ -180,18 +179,18 @@ TEST(AtomicPtr, LoadStoreExchangeCompareExchange) {
     EXPECT_EQ(cymade_atomic_ptr_exchange(&p, &second, memory_order_acq_rel), &first);
 
     void *expected = nullptr;
-    EXPECT_FALSE(cymade_atomic_ptr_compare_exchange_strong(&p, &expected, &first, memory_order_acq_rel,
-                                                           memory_order_acquire));
+    EXPECT_FALSE(
+        cymade_atomic_ptr_compare_exchange_strong(&p, &expected, &first, memory_order_acq_rel, memory_order_acquire));
     EXPECT_EQ(expected, &second);
-    EXPECT_TRUE(cymade_atomic_ptr_compare_exchange_strong(&p, &expected, nullptr, memory_order_acq_rel,
-                                                          memory_order_acquire));
+    EXPECT_TRUE(
+        cymade_atomic_ptr_compare_exchange_strong(&p, &expected, nullptr, memory_order_acq_rel, memory_order_acquire));
     EXPECT_EQ(cymade_atomic_ptr_load(&p, memory_order_relaxed), nullptr);
 
     expected = nullptr;
     bool stored = false;
     for (int tries = 0; tries < 1000 && !stored; tries++) {
-        stored = cymade_atomic_ptr_compare_exchange_weak(&p, &expected, &first, memory_order_release,
-                                                         memory_order_relaxed);
+        stored =
+            cymade_atomic_ptr_compare_exchange_weak(&p, &expected, &first, memory_order_release, memory_order_relaxed);
     }
     EXPECT_TRUE(stored);
     EXPECT_EQ(cymade_atomic_ptr_load(&p, memory_order_relaxed), &first);
@@ -200,8 +199,8 @@ TEST(AtomicPtr, LoadStoreExchangeCompareExchange) {
 TEST(AtomicFence, AcceptsEveryOrder) {
     // Single-threaded there is nothing to observe; the litmus suite checks
     // what fences order.  This pins down that every order compiles and runs.
-    for (memory_order order : {memory_order_relaxed, memory_order_consume, memory_order_acquire,
-                               memory_order_release, memory_order_acq_rel, memory_order_seq_cst}) {
+    for (memory_order order : {memory_order_relaxed, memory_order_consume, memory_order_acquire, memory_order_release,
+                               memory_order_acq_rel, memory_order_seq_cst}) {
         cymade_atomic_thread_fence(order);
         cymade_atomic_signal_fence(order);
     }

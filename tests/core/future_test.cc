@@ -22,10 +22,14 @@ namespace {
 using cymade_test::kMs;
 using cymade_test::NowNs;
 
-int NoJob(void *, void **) { return 0; }
+int NoJob(void *, void **) {
+    return 0;
+}
 
 std::atomic<int> g_freed{0};
-void CountFree(cymade_future *) { g_freed.fetch_add(1); }
+void CountFree(cymade_future *) {
+    g_freed.fetch_add(1);
+}
 
 class FutureTest : public ::testing::Test {
   protected:
@@ -40,7 +44,9 @@ class FutureTest : public ::testing::Test {
         }
         EXPECT_EQ(g_freed.load(), 1) << "free_fn must run exactly once, at the last release";
     }
-    uint32_t Waiters() { return (uint32_t)(cymade_atomic_u64_load(&future_.state, memory_order_acquire) >> 32); }
+    uint32_t Waiters() {
+        return (uint32_t)(cymade_atomic_u64_load(&future_.state, memory_order_acquire) >> 32);
+    }
 
     cymade_future future_;
     bool released_ = false;
@@ -156,7 +162,7 @@ TEST_F(FutureTest, CompletionWakesEverySleepingWaiter) {
         std::this_thread::yield();
     }
     ASSERT_EQ(Waiters(), (uint32_t)kWaiters);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // let them reach the futex
+    std::this_thread::sleep_for(std::chrono::milliseconds(10)); // let them reach the futex
     EXPECT_EQ(woke.load(), 0);
     ASSERT_TRUE(future_start(&future_));
     payload = 7;
@@ -186,7 +192,7 @@ TEST_F(FutureTest, WaitInterruptedBySignalReturnsEintr) {
     struct sigaction action = {}, previous = {};
     action.sa_handler = OnSignal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART
+    action.sa_flags = 0; // no SA_RESTART
     ASSERT_EQ(sigaction(SIGUSR1, &action, &previous), 0);
     std::atomic<int> rc{1};
     std::atomic<bool> returned{false};
@@ -302,7 +308,7 @@ TEST_F(FutureTest, ReleaseOfNeverCompletedFutureDropsCallbacksUnrun) {
     CallbackArg a{&log, 1}, b{&log, 2};
     ASSERT_EQ(cymade_future_add_done_callback(&future_, RecordCallback, &a), CYMADE_OK);
     ASSERT_EQ(cymade_future_add_done_callback(&future_, RecordCallback, &b), CYMADE_OK);
-    cymade_future_release(&future_);  // LeakSanitizer checks the nodes are freed
+    cymade_future_release(&future_); // LeakSanitizer checks the nodes are freed
     released_ = true;
     EXPECT_TRUE(log.order.empty());
 }
@@ -350,4 +356,4 @@ TEST(FutureCreate, OutOfMemoryReturnsNull) {
     EXPECT_EQ(future_create(NoJob, nullptr), nullptr);
 }
 
-}  // namespace
+} // namespace

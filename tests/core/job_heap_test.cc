@@ -15,7 +15,9 @@ extern "C" {
 
 namespace {
 
-int NoJob(void *, void **) { return 0; }
+int NoJob(void *, void **) {
+    return 0;
+}
 
 std::vector<cymade_future> MakeFutures(size_t n) {
     std::vector<cymade_future> futures(n);
@@ -57,7 +59,7 @@ TEST(JobHeap, OrdersByPriorityThenSequence) {
 }
 
 TEST(JobHeap, RandomisedMatchesSort) {
-    constexpr size_t kJobs = 1000;  // several capacity doublings
+    constexpr size_t kJobs = 1000; // several capacity doublings
     auto futures = MakeFutures(kJobs);
     std::mt19937_64 random(42);
     job_heap heap;
@@ -114,7 +116,7 @@ TEST(JobHeap, GrowthOutOfMemoryLeavesHeapUnchanged) {
     }
     size_t capacity = heap.capacity;
     cymade_test::TestAllocator::FailAfter(0);
-    futures[pushed].priority = -1000;  // would become the minimum
+    futures[pushed].priority = -1000; // would become the minimum
     EXPECT_EQ(job_heap_push(&heap, &futures[pushed]), CYMADE_ENOMEM);
     EXPECT_EQ(heap.size, pushed);
     EXPECT_EQ(heap.capacity, capacity);
@@ -128,4 +130,4 @@ TEST(JobHeap, GrowthOutOfMemoryLeavesHeapUnchanged) {
     job_heap_destroy(&heap);
 }
 
-}  // namespace
+} // namespace

@@ -27,8 +27,12 @@ extern "C" {
 // Under AddressSanitizer / ThreadSanitizer, let impossible allocation sizes
 // return NULL (as the C library does) instead of aborting, so the
 // huge-capacity tests see the engine's own handling.
-extern "C" const char *__asan_default_options() { return "allocator_may_return_null=1"; }
-extern "C" const char *__tsan_default_options() { return "allocator_may_return_null=1"; }
+extern "C" const char *__asan_default_options() {
+    return "allocator_may_return_null=1";
+}
+extern "C" const char *__tsan_default_options() {
+    return "allocator_may_return_null=1";
+}
 
 namespace {
 
@@ -49,7 +53,6 @@ int CountJob(void *arg, void **) {
     static_cast<std::atomic<int> *>(arg)->fetch_add(1);
     return 0;
 }
-
 
 struct GateJobArg {
     Gate *gate;
@@ -103,8 +106,10 @@ const queue_strategy *const kMutex = &mutex_queue_strategy;
 const queue_strategy *const kWfcqueue = &wfcq_queue_strategy;
 
 std::string StrategyName(const ::testing::TestParamInfo<const queue_strategy *> &info) {
-    if (info.param == kRings) return "Rings";
-    if (info.param == kMutex) return "Mutex";
+    if (info.param == kRings)
+        return "Rings";
+    if (info.param == kMutex)
+        return "Mutex";
     return "Wfcqueue";
 }
 
@@ -113,8 +118,8 @@ std::string StrategyName(const ::testing::TestParamInfo<const queue_strategy *> 
 struct EmbedderThreads {
     std::mutex mutex;
     std::vector<std::thread> threads;
-    std::atomic<int> refuse_from{1 << 30};  // worker indexes from here fail to start
-    std::atomic<int> run_results{0};        // run_worker calls that returned CYMADE_OK
+    std::atomic<int> refuse_from{1 << 30}; // worker indexes from here fail to start
+    std::atomic<int> run_results{0};       // run_worker calls that returned CYMADE_OK
 
     static int Start(cymade_pool *pool, size_t worker, void *context) {
         auto *self = static_cast<EmbedderThreads *>(context);
@@ -146,13 +151,13 @@ class PoolTest : public ::testing::TestWithParam<const queue_strategy *> {
   protected:
     void TearDown() override {
         for (auto &g : gates_) {
-            g.Open();  // a test that failed early may leave workers blocked
+            g.Open(); // a test that failed early may leave workers blocked
         }
         if (pool_ != nullptr) {
             EXPECT_EQ(cymade_pool_destroy(pool_), CYMADE_OK);
             pool_ = nullptr;
         }
-        allocator_.reset();  // only once no pool exists (alloc.h)
+        allocator_.reset(); // only once no pool exists (alloc.h)
     }
 
     cymade_pool_options Options(size_t workers, size_t ring_capacity = 0) {
@@ -214,8 +219,7 @@ class PoolTest : public ::testing::TestWithParam<const queue_strategy *> {
 
     // Statistics are snapshots updated just after a job's future completes;
     // poll until they settle on what the test expects (or time out).
-    template <typename Pred>
-    cymade_pool_stats StatsWhen(Pred settled, cymade_worker_stats *per_worker) {
+    template <typename Pred> cymade_pool_stats StatsWhen(Pred settled, cymade_worker_stats *per_worker) {
         cymade_pool_stats stats{};
         uint64_t deadline = NowNs() + 10000 * kMs;
         do {
@@ -254,7 +258,7 @@ INSTANTIATE_TEST_SUITE_P(Strategies, PoolTest, ::testing::Values(kRings, kMutex,
 // ---------------------------------------------------------------------------
 
 TEST(Strerror, EveryCodeHasItsOwnMessage) {
-    const int codes[] = {CYMADE_OK,       CYMADE_EINVAL, CYMADE_ENOMEM, CYMADE_ESHUTDOWN,
+    const int codes[] = {CYMADE_OK,        CYMADE_EINVAL, CYMADE_ENOMEM,  CYMADE_ESHUTDOWN,
                          CYMADE_ETIMEDOUT, CYMADE_EINTR,  CYMADE_EFORKED, CYMADE_EAGAIN};
     std::set<std::string> messages;
     for (int code : codes) {
@@ -579,7 +583,9 @@ int EmbeddedJob(void *arg, void **result) {
     return 5;
 }
 
-int NopFutureJob(void *, void **) { return 0; }
+int NopFutureJob(void *, void **) {
+    return 0;
+}
 
 void FreeEmbedded(cymade_future *future) {
     Embedded::freed.fetch_add(1);
@@ -599,7 +605,7 @@ TEST_P(PoolTest, SubmitFutureKeepsRetainedReferenceAndFreesAtLastRelease) {
     EXPECT_EQ(cymade_future_result(&e->future), e);
     EXPECT_EQ(cymade_future_status(&e->future), 5);
     EXPECT_EQ(e->ran.load(), 1);
-    ASSERT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);  // the pool has dropped its reference
+    ASSERT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK); // the pool has dropped its reference
     EXPECT_EQ(Embedded::freed.load(), 0) << "the caller still holds a reference";
     cymade_future_release(&e->future);
     EXPECT_EQ(Embedded::freed.load(), 1);
@@ -705,7 +711,7 @@ TEST_P(PoolTest, UrgentJobsRunBeforeQueuedNormalLowestFirst) {
     add(2, 0);
     add(-5, -5);
     add(-10, -10);
-    add(-6, -5);  // same priority as -5, submitted later
+    add(-6, -5); // same priority as -5, submitted later
     add(3, 0);
     gates_[0].Open();
     ASSERT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
@@ -812,8 +818,8 @@ TEST_P(PoolTest, BackgroundDelayRestartsWhenNormalJobFinishes) {
     if (n1.finish_ns.load() <= started) {
         last = n1.finish_ns.load();
     }
-    EXPECT_GE(started, last + 80 * kMs) << "background job started "
-                                        << (double)(started - last) / kMs << " ms after the last normal job";
+    EXPECT_GE(started, last + 80 * kMs) << "background job started " << (double)(started - last) / kMs
+                                        << " ms after the last normal job";
 }
 
 TEST_P(PoolTest, BackgroundWaitsWhileUrgentJobRuns) {
@@ -843,7 +849,7 @@ TEST_P(PoolTest, BackgroundRunsWithoutDelayAfterShutdown) {
     Create(1);
     std::atomic<int> ran{0};
     cymade_future *bg = nullptr;
-    ASSERT_EQ(cymade_pool_schedule(pool_, 60 * 60 * 1000, CountJob, &ran, &bg), CYMADE_OK);  // an hour
+    ASSERT_EQ(cymade_pool_schedule(pool_, 60 * 60 * 1000, CountJob, &ran, &bg), CYMADE_OK); // an hour
     uint64_t start = NowNs();
     ASSERT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
     EXPECT_LT(NowNs() - start, 5000 * kMs);
@@ -1137,7 +1143,7 @@ TEST_P(PoolTest, ShutdownWithoutWaitReturnsWhileAnotherWaits) {
         waited = true;
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    EXPECT_EQ(cymade_pool_shutdown(pool_, false, true), CYMADE_OK);  // does not wait for the waiter
+    EXPECT_EQ(cymade_pool_shutdown(pool_, false, true), CYMADE_OK); // does not wait for the waiter
     EXPECT_FALSE(waited.load());
     gates_.back().Open();
     waiter.join();
@@ -1153,7 +1159,7 @@ TEST_P(PoolTest, OnDemandWorkersStartAsBlockedJobsNeedThem) {
     CreateOnDemand(8, &embedder);
     EXPECT_EQ(Stats().started_workers, 0u);
     EXPECT_EQ(Stats().workers, 8u);
-    BlockWorkers(3);  // three jobs blocking at once: three workers
+    BlockWorkers(3); // three jobs blocking at once: three workers
     size_t started = Stats().started_workers;
     EXPECT_GE(started, 3u);
     EXPECT_LE(started, 4u);
@@ -1177,17 +1183,17 @@ TEST_P(PoolTest, OnDemandWorkersStartAsBlockedJobsNeedThem) {
 
 TEST_P(PoolTest, OnDemandWorkerThatCannotStartStrandsNoJob) {
     EmbedderThreads embedder;
-    embedder.refuse_from = 0;  // no worker can start at first
+    embedder.refuse_from = 0; // no worker can start at first
     CreateOnDemand(4, &embedder);
     std::atomic<int> ran{0};
     cymade_future *waits_for_a_worker = nullptr;
     EXPECT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &waits_for_a_worker), CYMADE_OK);
     EXPECT_EQ(Stats().started_workers, 0u);
     EXPECT_EQ(Stats().queued, 1u);
-    embedder.refuse_from = 1;  // worker 0 starts, the others cannot
+    embedder.refuse_from = 1; // worker 0 starts, the others cannot
     cymade_future *f = nullptr;
     ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &ran, &f), CYMADE_OK);
-    WaitDone(waits_for_a_worker);  // the later submit's worker ran it
+    WaitDone(waits_for_a_worker); // the later submit's worker ran it
     WaitDone(f);
     cymade_future_release(waits_for_a_worker);
     cymade_future_release(f);
@@ -1497,7 +1503,7 @@ TEST_P(PoolTest, PriorityHeapOutOfMemoryLeavesPoolUsable) {
         WaitDone(f);
         cymade_future_release(f);
     }
-    ASSERT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);  // a leaked background count would hang here
+    ASSERT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK); // a leaked background count would hang here
     EXPECT_EQ(ran.load(), 0);
     EXPECT_EQ(normal_ran.load(), 3);
 }
@@ -1513,12 +1519,12 @@ TEST_P(PoolTest, RingGrowthOutOfMemoryKeepsEarlierJobs) {
     std::vector<std::atomic<int>> runs(3);
     std::atomic<int> failed_ran{0};
     std::vector<cymade_future *> futures;
-    for (int i = 0; i < 2; i++) {  // fills the 2-cell ring
+    for (int i = 0; i < 2; i++) { // fills the 2-cell ring
         futures.push_back(nullptr);
         ASSERT_EQ(cymade_pool_submit(pool_, CountJob, &runs[i], &futures.back()), CYMADE_OK);
     }
     cymade_future *f = kSentinel;
-    TestAllocator::FailAfter(1);  // the future succeeds, the bigger ring fails
+    TestAllocator::FailAfter(1); // the future succeeds, the bigger ring fails
     EXPECT_EQ(cymade_pool_submit(pool_, CountJob, &failed_ran, &f), CYMADE_ENOMEM);
     TestAllocator::Succeed();
     EXPECT_EQ(f, kSentinel);
@@ -1558,26 +1564,38 @@ TEST_P(PoolTest, ForkChildGetsEforkedAndParentPoolKeepsWorking) {
         [pool, strategy] {
             std::atomic<int> child_ran{0};
             cymade_future *child_future = kSentinel;
-            if (cymade_pool_submit(pool, CountJob, &child_ran, &child_future) != CYMADE_EFORKED) return 10;
-            if (child_future != kSentinel) return 11;
-            if (cymade_pool_schedule(pool, -1, CountJob, &child_ran, nullptr) != CYMADE_EFORKED) return 12;
-            if (cymade_pool_schedule(pool, 1, CountJob, &child_ran, nullptr) != CYMADE_EFORKED) return 13;
+            if (cymade_pool_submit(pool, CountJob, &child_ran, &child_future) != CYMADE_EFORKED)
+                return 10;
+            if (child_future != kSentinel)
+                return 11;
+            if (cymade_pool_schedule(pool, -1, CountJob, &child_ran, nullptr) != CYMADE_EFORKED)
+                return 12;
+            if (cymade_pool_schedule(pool, 1, CountJob, &child_ran, nullptr) != CYMADE_EFORKED)
+                return 13;
             cymade_pool_stats stats;
-            if (cymade_pool_get_stats(pool, &stats, nullptr) != CYMADE_EFORKED) return 14;
-            if (cymade_pool_shutdown(pool, true, true) != CYMADE_EFORKED) return 15;
-            if (cymade_pool_destroy(pool) != CYMADE_EFORKED) return 16;
+            if (cymade_pool_get_stats(pool, &stats, nullptr) != CYMADE_EFORKED)
+                return 14;
+            if (cymade_pool_shutdown(pool, true, true) != CYMADE_EFORKED)
+                return 15;
+            if (cymade_pool_destroy(pool) != CYMADE_EFORKED)
+                return 16;
             // pool.h: create a new pool in the child; it works.  Not under
             // ThreadSanitizer: it kills a child of a multithreaded parent
             // that starts threads (die_after_fork, exit 66).
-            if (CYMADE_TEST_TSAN) return 0;
+            if (CYMADE_TEST_TSAN)
+                return 0;
             cymade_pool_options options;
             cymade_pool_options_init(&options, 2);
             cymade_pool *fresh = nullptr;
-            if (pool_create_with_strategy(&fresh, &options, strategy) != CYMADE_OK) return 20;
-            if (cymade_pool_submit(fresh, CountJob, &child_ran, &child_future) != CYMADE_OK) return 21;
-            if (cymade_future_wait(child_future, kWaitLong) != CYMADE_OK) return 22;
+            if (pool_create_with_strategy(&fresh, &options, strategy) != CYMADE_OK)
+                return 20;
+            if (cymade_pool_submit(fresh, CountJob, &child_ran, &child_future) != CYMADE_OK)
+                return 21;
+            if (cymade_future_wait(child_future, kWaitLong) != CYMADE_OK)
+                return 22;
             cymade_future_release(child_future);
-            if (cymade_pool_destroy(fresh) != CYMADE_OK) return 23;
+            if (cymade_pool_destroy(fresh) != CYMADE_OK)
+                return 23;
             return child_ran.load() == 1 ? 0 : 24;
         },
         std::chrono::seconds(20));
@@ -1588,4 +1606,4 @@ TEST_P(PoolTest, ForkChildGetsEforkedAndParentPoolKeepsWorking) {
     EXPECT_EQ(ran.load(), 2);
 }
 
-}  // namespace
+} // namespace

@@ -22,17 +22,27 @@ extern "C" {
 // Under AddressSanitizer / ThreadSanitizer, let impossible allocation sizes
 // return NULL (as the C library does) instead of aborting, so the
 // huge-capacity tests see the engine's own handling.
-extern "C" const char *__asan_default_options() { return "allocator_may_return_null=1"; }
-extern "C" const char *__tsan_default_options() { return "allocator_may_return_null=1"; }
+extern "C" const char *__asan_default_options() {
+    return "allocator_may_return_null=1";
+}
+extern "C" const char *__tsan_default_options() {
+    return "allocator_may_return_null=1";
+}
 
 namespace {
 
 // Rings carry two-word queued_jobs; tests tag them through `arg`.
-queued_job Item(uintptr_t v) { return queued_job{nullptr, reinterpret_cast<void *>(v)}; }
-uintptr_t Tag(const queued_job &job) { return reinterpret_cast<uintptr_t>(job.arg); }
+queued_job Item(uintptr_t v) {
+    return queued_job{nullptr, reinterpret_cast<void *>(v)};
+}
+uintptr_t Tag(const queued_job &job) {
+    return reinterpret_cast<uintptr_t>(job.arg);
+}
 
 struct RingDeleter {
-    void operator()(ring *r) const { ring_free(r); }
+    void operator()(ring *r) const {
+        ring_free(r);
+    }
 };
 using RingPtr = std::unique_ptr<ring, RingDeleter>;
 
@@ -120,7 +130,7 @@ TEST(Ring, CloseFailsPushesButDrains) {
     EXPECT_FALSE(ring_is_drained(r.get())) << "open ring is never drained";
     ring_close(r.get());
     EXPECT_TRUE(ring_is_closed(r.get()));
-    ring_close(r.get());  // idempotent
+    ring_close(r.get()); // idempotent
     EXPECT_TRUE(ring_is_closed(r.get()));
     EXPECT_EQ(ring_try_push(r.get(), Item(3)), RING_CLOSED);
     EXPECT_EQ(ring_size(r.get()), 2u) << "the closed bit must not count as items";
@@ -222,4 +232,4 @@ TEST(Ring, ConcurrentProducersAndConsumersDeliverExactlyOnce) {
     }
 }
 
-}  // namespace
+} // namespace

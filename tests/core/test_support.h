@@ -40,7 +40,7 @@ inline uint64_t NowNs() {
 }
 
 constexpr uint64_t kMs = 1000000u;
-constexpr int64_t kWaitLong = 10 * 1000 * (int64_t)kMs;  // a generous "forever" for waits in tests
+constexpr int64_t kWaitLong = 10 * 1000 * (int64_t)kMs; // a generous "forever" for waits in tests
 
 // Jobs call Enter(): it counts them in and blocks them until Open().
 class Gate {
@@ -78,7 +78,7 @@ class Gate {
 // exists (alloc.h); memory it hands out is freed by the same free() the C
 // library allocator uses, so swapping the two is harmless.
 struct TestAllocator {
-    static inline std::atomic<long> budget{-1};  // < 0: unlimited
+    static inline std::atomic<long> budget{-1}; // < 0: unlimited
     static inline std::atomic<long> allocations{0};
     static inline std::atomic<long> failures{0};
 
@@ -97,11 +97,17 @@ struct TestAllocator {
         void *memory = nullptr;
         return posix_memalign(&memory, alignment, size) == 0 ? memory : nullptr;
     }
-    static void Release(void *memory, void *) { free(memory); }
+    static void Release(void *memory, void *) {
+        free(memory);
+    }
 
     // Lets `n` more allocations succeed, then fails every one.
-    static void FailAfter(long n) { budget.store(n); }
-    static void Succeed() { budget.store(-1); }
+    static void FailAfter(long n) {
+        budget.store(n);
+    }
+    static void Succeed() {
+        budget.store(-1);
+    }
 };
 
 class ScopedTestAllocator {
@@ -149,6 +155,6 @@ inline int RunInChild(const std::function<int()> &body, std::chrono::millisecond
     }
 }
 
-}  // namespace cymade_test
+} // namespace cymade_test
 
-#endif  // CYMADE_TESTS_CORE_TEST_SUPPORT_H
+#endif // CYMADE_TESTS_CORE_TEST_SUPPORT_H

@@ -133,7 +133,8 @@ static void call_back_for_each(round_state *round, stress_thread *t) {
     for (unsigned job = 0; job < JOBS; job++) {
         cymade_future *future = await_published(round, job, t->index);
         contexts[job] = (callback_context){round, &round->payloads[job], false};
-        STRESS_CHECK(&t->tally, cymade_future_add_done_callback(future, check_in_callback, &contexts[job]) == CYMADE_OK);
+        STRESS_CHECK(&t->tally,
+                     cymade_future_add_done_callback(future, check_in_callback, &contexts[job]) == CYMADE_OK);
         cymade_future_release(future);
         stress_maybe_yield(&t->rng);
     }

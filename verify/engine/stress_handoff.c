@@ -39,10 +39,10 @@
 typedef struct handoff {
     cymade_pool *pool;
     cymade_atomic_u64 round;
-    cymade_atomic_u64 idle[WORKERS];  /* 1 from a worker's idle hook until its next job */
+    cymade_atomic_u64 idle[WORKERS]; /* 1 from a worker's idle hook until its next job */
     cymade_atomic_u64 idle_spells[WORKERS];
-    cymade_atomic_u64 waker_worker;   /* worker index + 1 of the round's waker job, 0: not yet */
-    cymade_atomic_u64 started;        /* barrier jobs of this round that started */
+    cymade_atomic_u64 waker_worker; /* worker index + 1 of the round's waker job, 0: not yet */
+    cymade_atomic_u64 started;      /* barrier jobs of this round that started */
     cymade_atomic_u64 finished;
 } handoff;
 

@@ -32,8 +32,8 @@ typedef struct shared {
     cymade_atomic_u64 available;
     cymade_atomic_u64 produced;
     cymade_atomic_u64 claimed;
-    cymade_atomic_u64 sleeping;       /* waiters inside eventcount_wait */
-    cymade_atomic_u64 sleeps;         /* eventcount_wait calls, a statistic */
+    cymade_atomic_u64 sleeping; /* waiters inside eventcount_wait */
+    cymade_atomic_u64 sleeps;   /* eventcount_wait calls, a statistic */
     cymade_atomic_u64 notifiers_done;
     cymade_atomic_u64 stop_notifying;
     cymade_atomic_u64 stop;
@@ -145,7 +145,8 @@ static void run_park_wake(const stress_options *options) {
         }
         if (claimed != last_claimed || available == 0 || sleeping < WAITERS) {
             last_claimed = claimed;
-            stress_watch(WAITERS_SLOT, "waiters", 0, "lost wakeup: all asleep with units available, # claimed", claimed);
+            stress_watch(WAITERS_SLOT, "waiters", 0, "lost wakeup: all asleep with units available, # claimed",
+                         claimed);
         }
     }
     stress_watch(WAITERS_SLOT, "waiters", 0, "lost wakeup: asleep through the final notify-all, # claimed",

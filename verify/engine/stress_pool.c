@@ -56,8 +56,8 @@ typedef struct job_record {
 typedef struct round {
     cymade_pool *pool;
     job_record jobs[PRODUCERS][JOBS_PER_PRODUCER];
-    cymade_atomic_u64 submitted;      /* submit attempts so far */
-    uint64_t shutdown_after;          /* attempts before shutting down */
+    cymade_atomic_u64 submitted; /* submit attempts so far */
+    uint64_t shutdown_after;     /* attempts before shutting down */
     bool cancel_pending;
     cymade_atomic_u64 shutdown_returned;
     cymade_atomic_u64 clock;
@@ -106,7 +106,8 @@ static int job_body(void *arg, void **result) {
         spin_a_little(200);
     }
     if (worker >= 0) {
-        cymade_atomic_u64_store(&r->last_end[worker], cymade_atomic_u64_fetch_add(&r->clock, 1, memory_order_seq_cst) + 1,
+        cymade_atomic_u64_store(&r->last_end[worker],
+                                cymade_atomic_u64_fetch_add(&r->clock, 1, memory_order_seq_cst) + 1,
                                 memory_order_seq_cst);
     }
     stress_progress(SHUTTER_SLOT);
@@ -122,7 +123,7 @@ static void producer(round *r, stress_thread *t) {
         job->kind = dice < 10 ? URGENT : dice < 20 ? BACKGROUND : NORMAL;
         job->round = r;
         cymade_atomic_u64_init(&job->runs, 0);
-        int64_t priority = job->kind == URGENT ? -1 - (int64_t)stress_rng_below(&t->rng, 5)
+        int64_t priority = job->kind == URGENT       ? -1 - (int64_t)stress_rng_below(&t->rng, 5)
                            : job->kind == BACKGROUND ? 1 + (int64_t)stress_rng_below(&t->rng, 2)
                                                      : 0;
         bool after_shutdown = cymade_atomic_u64_load(&r->shutdown_returned, memory_order_acquire) != 0;
@@ -222,8 +223,8 @@ static void run_pool(const stress_options *options) {
         rounds[k % 2]++;
         free(r);
     }
-    printf("stress_pool: %" PRIu64 " rings + %" PRIu64 " mutex rounds; %" PRIu64 " accepted (%" PRIu64
-           " done, %" PRIu64 " urgent; %" PRIu64 " cancelled), %" PRIu64 " refused\n",
+    printf("stress_pool: %" PRIu64 " rings + %" PRIu64 " mutex rounds; %" PRIu64 " accepted (%" PRIu64 " done, %" PRIu64
+           " urgent; %" PRIu64 " cancelled), %" PRIu64 " refused\n",
            rounds[0], rounds[1], accepted, done, urgent_done, cancelled, refused);
 }
 

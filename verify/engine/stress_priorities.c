@@ -165,8 +165,8 @@ static void check_delay(unsigned attempt) {
 typedef struct urgent_order {
     cymade_atomic_u64 gate_open;
     cymade_atomic_u64 gate_running;
-    cymade_atomic_u64 ran;                  /* urgent jobs started so far */
-    cymade_atomic_u64 order[URGENT_JOBS];   /* -priority of the n-th to start */
+    cymade_atomic_u64 ran;                /* urgent jobs started so far */
+    cymade_atomic_u64 order[URGENT_JOBS]; /* -priority of the n-th to start */
     int64_t priorities[URGENT_JOBS];
 } urgent_order;
 
@@ -190,7 +190,7 @@ static int urgent_job(void *arg, void **result) {
     /* relaxed: one worker runs these one after another; the main thread
      * reads them after waiting for every future. */
     uint64_t n = cymade_atomic_u64_fetch_add(&order_state.ran, 1, memory_order_relaxed);
-    cymade_atomic_u64_store(&order_state.order[n], (uint64_t)-*priority, memory_order_relaxed);
+    cymade_atomic_u64_store(&order_state.order[n], (uint64_t) - *priority, memory_order_relaxed);
     return 0;
 }
 

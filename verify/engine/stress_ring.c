@@ -43,9 +43,9 @@ typedef struct phase {
     unsigned producers;
     unsigned consumers;
     item *items[MAX_SIDE];
-    uint64_t pushed[MAX_SIDE];       /* written by producer p only; read after join */
+    uint64_t pushed[MAX_SIDE]; /* written by producer p only; read after join */
     cymade_atomic_u64 producers_done;
-    cymade_atomic_u64 pushed_total;  /* published after each push */
+    cymade_atomic_u64 pushed_total; /* published after each push */
     cymade_atomic_u64 popped_total;
     stress_deadline deadline;
 } phase;

@@ -221,8 +221,7 @@ static void steal_body(stress_thread *t) {
             return;
         }
         if (t->index == 0) {
-            STRESS_CHECK(&t->tally,
-                         strategy->push(s->queue, s->it.worker, (queued_job){.arg = &s->it}) == CYMADE_OK);
+            STRESS_CHECK(&t->tally, strategy->push(s->queue, s->it.worker, (queued_job){.arg = &s->it}) == CYMADE_OK);
         }
         while (cymade_atomic_u64_load(&s->taken, memory_order_acquire) == 0) {
             bool stolen = false;
@@ -275,10 +274,10 @@ typedef struct park_phase {
     job_queue *queue;
     item *items;
     uint64_t capacity;
-    cymade_atomic_u64 pushed;       /* items pushed so far */
-    cymade_atomic_u64 consumed;     /* items popped so far */
-    cymade_atomic_u64 empty_at;     /* consumed+1 when the consumer's last pop found nothing */
-    cymade_atomic_u64 asleep;       /* the consumer is inside park */
+    cymade_atomic_u64 pushed;   /* items pushed so far */
+    cymade_atomic_u64 consumed; /* items popped so far */
+    cymade_atomic_u64 empty_at; /* consumed+1 when the consumer's last pop found nothing */
+    cymade_atomic_u64 asleep;   /* the consumer is inside park */
     cymade_atomic_u64 stop_pushing;
     cymade_atomic_u64 producer_done;
     cymade_atomic_u64 stop;

@@ -62,7 +62,8 @@ static void writer(stress_thread *t, shared_state *state) {
     while (!stress_deadline_passed(&state->deadline)) {
         /* acq_rel: release publishes the new object; acquire orders our
          * retirement of the old one after its initialisation. */
-        published *old = cymade_atomic_ptr_exchange(&state->current, make_published(++generation), memory_order_acq_rel);
+        published *old =
+            cymade_atomic_ptr_exchange(&state->current, make_published(++generation), memory_order_acq_rel);
         cymade_rcu_defer_free(&old->rcu, poison);
         stress_maybe_yield(&t->rng);
     }

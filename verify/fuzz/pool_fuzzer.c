@@ -80,21 +80,21 @@ static void report_violation(const char *condition, int line) {
     fprintf(stderr, "pool_fuzzer: invariant violated (pool_fuzzer.c:%d): %s: ", line, condition);
 }
 
-#define CHECK(condition, ...)                                                                    \
-    do {                                                                                         \
-        if (!(condition)) {                                                                      \
-            report_violation(#condition, __LINE__);                                              \
-            fprintf(stderr, __VA_ARGS__);                                                        \
-            fputc('\n', stderr);                                                                 \
-            abort();                                                                             \
-        }                                                                                        \
+#define CHECK(condition, ...)                       \
+    do {                                            \
+        if (!(condition)) {                         \
+            report_violation(#condition, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);           \
+            fputc('\n', stderr);                    \
+            abort();                                \
+        }                                           \
     } while (0)
 
-#define CHECK_RC(call, expected)                                                                 \
-    do {                                                                                         \
-        int actual_rc_ = (call);                                                                 \
-        CHECK(actual_rc_ == (expected), "%s returned %d (%s), expected %d", #call, actual_rc_,   \
-              cymade_strerror(actual_rc_), (int)(expected));                                     \
+#define CHECK_RC(call, expected)                                                               \
+    do {                                                                                       \
+        int actual_rc_ = (call);                                                               \
+        CHECK(actual_rc_ == (expected), "%s returned %d (%s), expected %d", #call, actual_rc_, \
+              cymade_strerror(actual_rc_), (int)(expected));                                   \
     } while (0)
 
 typedef struct byte_reader {
@@ -162,31 +162,31 @@ typedef enum job_class { JOB_NORMAL, JOB_URGENT, JOB_BACKGROUND } job_class;
 
 typedef struct job_record {
     atomic_uint runs;
-    atomic_bool finished;        /* the body returned */
+    atomic_bool finished; /* the body returned */
     atomic_uint callbacks_run;
     unsigned callbacks_added;
     size_t index;
     int64_t priority;
     job_class class;
     unsigned spin_ns;
-    size_t urgent_before;        /* urgent jobs accepted before this one */
+    size_t urgent_before; /* urgent jobs accepted before this one */
     /* The harness's reference, or NULL.  Atomic: job bodies on the workers
      * read it while the submit that returned it is still storing it. */
     _Atomic(cymade_future *) future;
-    cymade_future embedded;      /* storage for an embedder future */
+    cymade_future embedded; /* storage for an embedder future */
     atomic_uint embedded_frees;
     bool is_embedded;
     bool cancelled_by_us;
 } job_record;
 
 typedef struct session {
-    cymade_pool *pool;           /* NULL: no pool */
+    cymade_pool *pool; /* NULL: no pool */
     size_t workers;
     uint64_t created_ns;
-    bool shut_down;              /* a shutdown (or destroy) was called */
-    bool cancel_requested;       /* ... with cancel_pending */
-    atomic_bool shutdown_begun;  /* for job bodies: background may start early */
-    atomic_bool cancel_begun;    /* for job bodies: urgent jobs may vanish */
+    bool shut_down;             /* a shutdown (or destroy) was called */
+    bool cancel_requested;      /* ... with cancel_pending */
+    atomic_bool shutdown_begun; /* for job bodies: background may start early */
+    atomic_bool cancel_begun;   /* for job bodies: urgent jobs may vanish */
     unsigned cancelled_by_us;
     size_t job_count;
     job_record jobs[MAX_JOBS];
@@ -211,8 +211,8 @@ static bool urgent_job_settled(job_record *urgent) {
 static void check_urgent_rule(const job_record *job) {
     for (size_t i = 0; i < job->urgent_before; i++) {
         CHECK(urgent_job_settled(current.urgent[i]),
-              "job %zu (priority %lld) started while urgent job %zu, submitted before it, was outstanding",
-              job->index, (long long)job->priority, current.urgent[i]->index);
+              "job %zu (priority %lld) started while urgent job %zu, submitted before it, was outstanding", job->index,
+              (long long)job->priority, current.urgent[i]->index);
     }
 }
 
@@ -252,8 +252,8 @@ static int job_body(void *arg, void **result) {
 static void on_job_done(cymade_future *future, void *arg) {
     job_record *job = arg;
     cymade_future_state state = cymade_future_get_state(future);
-    CHECK(state == CYMADE_FUTURE_DONE || state == CYMADE_FUTURE_CANCELLED,
-          "done-callback of job %zu sees state %d", job->index, state);
+    CHECK(state == CYMADE_FUTURE_DONE || state == CYMADE_FUTURE_CANCELLED, "done-callback of job %zu sees state %d",
+          job->index, state);
     CHECK(state == CYMADE_FUTURE_CANCELLED ? atomic_load(&job->runs) == 0 : atomic_load(&job->finished),
           "done-callback of job %zu: state %d but %u runs", job->index, state, atomic_load(&job->runs));
     atomic_fetch_add(&job->callbacks_run, 1);
@@ -315,7 +315,8 @@ static void check_final_stats(void) {
         if (job->future == NULL) {
             cancelled_by_pool += atomic_load(&job->runs) == 0;
         } else {
-            cancelled_by_pool += !job->cancelled_by_us && cymade_future_get_state(job->future) == CYMADE_FUTURE_CANCELLED;
+            cancelled_by_pool +=
+                !job->cancelled_by_us && cymade_future_get_state(job->future) == CYMADE_FUTURE_CANCELLED;
         }
     }
     CHECK(current.cancel_requested || cancelled_by_pool == 0,
@@ -332,7 +333,8 @@ static void check_held_future(job_record *job) {
     cymade_future_state state = cymade_future_get_state(job->future);
     unsigned runs = atomic_load(&job->runs);
     if (state == CYMADE_FUTURE_DONE) {
-        CHECK(runs == 1 && cymade_future_result(job->future) == job && cymade_future_status(job->future) == (int)job->index,
+        CHECK(runs == 1 && cymade_future_result(job->future) == job &&
+                  cymade_future_status(job->future) == (int)job->index,
               "job %zu DONE after %u runs, result %p, status %d", job->index, runs, cymade_future_result(job->future),
               cymade_future_status(job->future));
     } else {
@@ -353,8 +355,8 @@ static void check_and_release_job(job_record *job) {
               "job %zu (no future, priority %lld) ran %u times without a cancelling shutdown", job->index,
               (long long)job->priority, atomic_load(&job->runs));
     }
-    CHECK(atomic_load(&job->callbacks_run) == job->callbacks_added, "job %zu: %u of %u done-callbacks ran",
-          job->index, atomic_load(&job->callbacks_run), job->callbacks_added);
+    CHECK(atomic_load(&job->callbacks_run) == job->callbacks_added, "job %zu: %u of %u done-callbacks ran", job->index,
+          atomic_load(&job->callbacks_run), job->callbacks_added);
     if (job->future != NULL) {
         cymade_future_release(job->future);
     }
@@ -719,8 +721,8 @@ static bool tracing;
 
 static void trace_operation(const byte_reader *input, size_t start) {
     static const char *const names[OP_COUNT] = {
-        "create", "submit_burst", "schedule", "cancel", "wait", "add_callback",
-        "stats", "shutdown", "finish", "invalid", "fail_allocation", "pause",
+        "create",   "submit_burst", "schedule", "cancel",          "wait",  "add_callback", "stats",
+        "shutdown", "finish",       "invalid",  "fail_allocation", "pause",
     };
     fprintf(stderr, "op %-16s", names[input->data[start] % OP_COUNT]);
     for (size_t i = start + 1; i < input->offset; i++) {

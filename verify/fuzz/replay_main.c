@@ -78,9 +78,7 @@ static size_t mutate(uint8_t *bytes, size_t size) {
                 size++;
             }
             break;
-        default: /* truncate */
-            size = at;
-            break;
+        default: /* truncate */ size = at; break;
         }
     }
     return size;

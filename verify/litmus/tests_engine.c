@@ -252,10 +252,14 @@ static bool future_state_witness(const litmus_record *record) {
 
 const litmus_test litmus_engine_tests[] = {
     {"SB+park-wake", LITMUS_NEVER, 2, 0, init_park_wake, {park_wake_notifier, park_wake_waiter}, park_wake_witness},
-    {"SB+park-wake[idle]", LITMUS_NEVER, 2, 0, init_idle_park, {idle_park_pusher, idle_park_waiter},
-     idle_park_witness},
+    {"SB+park-wake[idle]", LITMUS_NEVER, 2, 0, init_idle_park, {idle_park_pusher, idle_park_waiter}, idle_park_witness},
     {"MP+ring-cell", LITMUS_NEVER, 2, 0, init_ring_cell, {ring_cell_producer, ring_cell_consumer}, ring_cell_witness},
-    {"MP+future-state", LITMUS_NEVER, 2, 0, init_future_state, {future_state_completer, future_state_reader},
+    {"MP+future-state",
+     LITMUS_NEVER,
+     2,
+     0,
+     init_future_state,
+     {future_state_completer, future_state_reader},
      future_state_witness},
 };
 

@@ -571,7 +571,8 @@ static bool ptr_cas_weak_witness(const litmus_record *record) {
     return ptr_lost_update(record, (ptr_serialisations){&ladder[0], &ladder[1], &ladder[2], &ladder[1], &ladder[2]});
 }
 
-#define RMW_TEST(name, init, t0, t1, witness) {name, LITMUS_NEVER, 2, 0, init, {t0, t1}, witness}
+#define RMW_TEST(name, init, t0, t1, witness) \
+    { name, LITMUS_NEVER, 2, 0, init, {t0, t1}, witness }
 
 const litmus_test litmus_rmw_tests[] = {
     RMW_TEST("RMW+rlx[u64.exchange]", init_u64_zero, u64_exchange_t0, u64_exchange_t1, u64_exchange_witness),

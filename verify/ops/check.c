@@ -73,15 +73,10 @@ const size_t OPS_FENCE_ORDER_COUNT = sizeof OPS_FENCE_ORDERS / sizeof OPS_FENCE_
  * (relaxed, acquire, seq_cst) that is no stronger than it; release is not
  * stronger than relaxed only, so release pairs with relaxed alone. */
 const ops_cas_orders OPS_CAS_ORDERS[] = {
-    {memory_order_relaxed, memory_order_relaxed},
-    {memory_order_consume, memory_order_relaxed},
-    {memory_order_acquire, memory_order_relaxed},
-    {memory_order_acquire, memory_order_acquire},
-    {memory_order_release, memory_order_relaxed},
-    {memory_order_acq_rel, memory_order_relaxed},
-    {memory_order_acq_rel, memory_order_acquire},
-    {memory_order_seq_cst, memory_order_relaxed},
-    {memory_order_seq_cst, memory_order_acquire},
-    {memory_order_seq_cst, memory_order_seq_cst},
+    {memory_order_relaxed, memory_order_relaxed}, {memory_order_consume, memory_order_relaxed},
+    {memory_order_acquire, memory_order_relaxed}, {memory_order_acquire, memory_order_acquire},
+    {memory_order_release, memory_order_relaxed}, {memory_order_acq_rel, memory_order_relaxed},
+    {memory_order_acq_rel, memory_order_acquire}, {memory_order_seq_cst, memory_order_relaxed},
+    {memory_order_seq_cst, memory_order_acquire}, {memory_order_seq_cst, memory_order_seq_cst},
 };
 const size_t OPS_CAS_ORDER_COUNT = sizeof OPS_CAS_ORDERS / sizeof OPS_CAS_ORDERS[0];

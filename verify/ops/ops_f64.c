@@ -23,12 +23,8 @@ static bool same_bits(double value, uint64_t bits) {
 
 static void test_bits_round_trip(void) {
     static const uint64_t patterns[] = {
-        POSITIVE_ZERO_BITS,
-        NEGATIVE_ZERO_BITS,
-        ONE_BITS,
-        SMALLEST_SUBNORMAL_BITS,
-        NAN_PAYLOAD_1_BITS,
-        NAN_PAYLOAD_2_BITS,
+        POSITIVE_ZERO_BITS,           NEGATIVE_ZERO_BITS, ONE_BITS,
+        SMALLEST_SUBNORMAL_BITS,      NAN_PAYLOAD_1_BITS, NAN_PAYLOAD_2_BITS,
         UINT64_C(0x7FF0000000000000), /* +inf */
         UINT64_C(0xFFF0000000000000), /* -inf */
         UINT64_C(0x7FEFFFFFFFFFFFFF), /* DBL_MAX */
@@ -84,8 +80,7 @@ static double (*const NAMED_FETCH[])(cymade_atomic_f64 *, double, memory_order) 
 
 /* Runs one fetch operation on a fresh object and checks the old value it
  * returns and the new value it leaves behind, both bitwise. */
-static void check_fetch(cymade_f64_op op, double initial, double operand, uint64_t expected_bits,
-                        memory_order order) {
+static void check_fetch(cymade_f64_op op, double initial, double operand, uint64_t expected_bits, memory_order order) {
     cymade_atomic_f64 a;
     cymade_atomic_f64_init(&a, initial);
     CHECK(same_bits(NAMED_FETCH[op](&a, operand, order), cymade_f64_to_bits(initial)));
@@ -139,8 +134,7 @@ static void test_apply(void) {
 static void test_compare_exchange_strong(ops_cas_orders orders) {
     cymade_atomic_f64 a;
     double expected;
-    ops_context("f64 cas_strong success=%s failure=%s", ops_order_name(orders.success),
-                ops_order_name(orders.failure));
+    ops_context("f64 cas_strong success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
 
     /* +0.0 == -0.0 numerically, but the CAS is bitwise: it must fail and
      * hand back the negative zero, sign bit included. */

@@ -77,8 +77,7 @@ static void test_rmw(memory_order order) {
 static void test_compare_exchange_strong(ops_cas_orders orders) {
     cymade_atomic_i64 a;
     int64_t expected;
-    ops_context("i64 cas_strong success=%s failure=%s", ops_order_name(orders.success),
-                ops_order_name(orders.failure));
+    ops_context("i64 cas_strong success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
 
     cymade_atomic_i64_init(&a, INT64_MIN);
     expected = INT64_MIN;

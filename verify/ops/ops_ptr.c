@@ -43,8 +43,7 @@ static void test_exchange(memory_order order) {
 static void test_compare_exchange_strong(ops_cas_orders orders) {
     cymade_atomic_ptr p;
     void *expected;
-    ops_context("ptr cas_strong success=%s failure=%s", ops_order_name(orders.success),
-                ops_order_name(orders.failure));
+    ops_context("ptr cas_strong success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
 
     cymade_atomic_ptr_init(&p, NULL);
     expected = NULL;

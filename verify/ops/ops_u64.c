@@ -80,8 +80,7 @@ static void test_rmw(memory_order order) {
 static void test_compare_exchange_strong(ops_cas_orders orders) {
     cymade_atomic_u64 a;
     uint64_t expected;
-    ops_context("u64 cas_strong success=%s failure=%s", ops_order_name(orders.success),
-                ops_order_name(orders.failure));
+    ops_context("u64 cas_strong success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
 
     cymade_atomic_u64_init(&a, UINT64_MAX);
     expected = UINT64_MAX;

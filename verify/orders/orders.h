@@ -63,8 +63,8 @@ typedef struct orders_operation {
     /* Sets the flag to the value `publish` starts from; not an atomic access,
      * the threads see it through pthread_create. */
     void (*init)(orders_flag *flag);
-    orders_publish_fn publish;                /* NULL for loads */
-    orders_observe_fn observe;                /* NULL for stores */
+    orders_publish_fn publish;                 /* NULL for loads */
+    orders_observe_fn observe;                 /* NULL for stores */
     orders_observe_failing_fn observe_failing; /* compare-exchange only */
 } orders_operation;
 

@@ -64,9 +64,8 @@ static const char *role_infix(orders_role role) {
     return "invalid.";
 }
 
-static size_t add_cases(orders_case *cases, size_t count, const orders_type *type,
-                        const orders_operation *operation, orders_role role, const memory_order *orders,
-                        size_t order_count) {
+static size_t add_cases(orders_case *cases, size_t count, const orders_type *type, const orders_operation *operation,
+                        orders_role role, const memory_order *orders, size_t order_count) {
     for (size_t i = 0; i < order_count; i++, count++) {
         if (cases == NULL) {
             continue;
@@ -87,20 +86,17 @@ size_t orders_build_cases(orders_case *cases) {
             const orders_operation *operation = &type->operations[o];
             switch (operation->access) {
             case ORDERS_LOAD:
-                count = add_cases(cases, count, type, operation, ORDERS_ROLE_ORDER, LOAD_ORDERS,
-                                  COUNT_OF(LOAD_ORDERS));
+                count = add_cases(cases, count, type, operation, ORDERS_ROLE_ORDER, LOAD_ORDERS, COUNT_OF(LOAD_ORDERS));
                 break;
             case ORDERS_STORE:
-                count = add_cases(cases, count, type, operation, ORDERS_ROLE_ORDER, STORE_ORDERS,
-                                  COUNT_OF(STORE_ORDERS));
+                count =
+                    add_cases(cases, count, type, operation, ORDERS_ROLE_ORDER, STORE_ORDERS, COUNT_OF(STORE_ORDERS));
                 break;
             case ORDERS_READ_MODIFY_WRITE:
-                count = add_cases(cases, count, type, operation, ORDERS_ROLE_ORDER, RMW_ORDERS,
-                                  COUNT_OF(RMW_ORDERS));
+                count = add_cases(cases, count, type, operation, ORDERS_ROLE_ORDER, RMW_ORDERS, COUNT_OF(RMW_ORDERS));
                 break;
             case ORDERS_COMPARE_EXCHANGE:
-                count = add_cases(cases, count, type, operation, ORDERS_ROLE_SUCCESS, RMW_ORDERS,
-                                  COUNT_OF(RMW_ORDERS));
+                count = add_cases(cases, count, type, operation, ORDERS_ROLE_SUCCESS, RMW_ORDERS, COUNT_OF(RMW_ORDERS));
                 count = add_cases(cases, count, type, operation, ORDERS_ROLE_FAILURE, FAILURE_ORDERS,
                                   COUNT_OF(FAILURE_ORDERS));
                 break;

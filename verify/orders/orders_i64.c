@@ -86,8 +86,8 @@ static bool fetch_xor_observe(orders_flag *flag, memory_order order) {
 static bool compare_exchange_strong_publish(orders_flag *flag, memory_order order) {
     int64_t expected = 0;
     /* Relaxed failure: a failure is a wrong result here. */
-    bool stored = cymade_atomic_i64_compare_exchange_strong(&flag->i64, &expected, PUBLISHED, order,
-                                                            memory_order_relaxed);
+    bool stored =
+        cymade_atomic_i64_compare_exchange_strong(&flag->i64, &expected, PUBLISHED, order, memory_order_relaxed);
     return stored && expected == 0;
 }
 
@@ -95,12 +95,10 @@ static bool compare_exchange_strong_publish(orders_flag *flag, memory_order orde
 static bool compare_exchange_strong_observe(orders_flag *flag, memory_order order) {
     int64_t expected = PUBLISHED;
     /* Relaxed failure: only the success order may acquire here. */
-    return cymade_atomic_i64_compare_exchange_strong(&flag->i64, &expected, PUBLISHED, order,
-                                                     memory_order_relaxed);
+    return cymade_atomic_i64_compare_exchange_strong(&flag->i64, &expected, PUBLISHED, order, memory_order_relaxed);
 }
 
-static bool compare_exchange_strong_observe_failing(orders_flag *flag, memory_order success,
-                                                    memory_order failure) {
+static bool compare_exchange_strong_observe_failing(orders_flag *flag, memory_order success, memory_order failure) {
     int64_t expected = NEVER_STORED;
     bool stored = cymade_atomic_i64_compare_exchange_strong(&flag->i64, &expected, NEVER_STORED, success, failure);
     return !stored && expected == PUBLISHED;
@@ -113,8 +111,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
     do {
         expected = 0;
         /* Relaxed failure: a failure is a retry or a wrong result here. */
-    } while (!cymade_atomic_i64_compare_exchange_weak(&flag->i64, &expected, PUBLISHED, order,
-                                                      memory_order_relaxed) &&
+    } while (!cymade_atomic_i64_compare_exchange_weak(&flag->i64, &expected, PUBLISHED, order, memory_order_relaxed) &&
              expected == 0);
     return expected == 0;
 }

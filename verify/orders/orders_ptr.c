@@ -38,8 +38,8 @@ static bool exchange_observe(orders_flag *flag, memory_order order) {
 static bool compare_exchange_strong_publish(orders_flag *flag, memory_order order) {
     void *expected = NULL;
     /* Relaxed failure: a failure is a wrong result here. */
-    bool stored = cymade_atomic_ptr_compare_exchange_strong(&flag->ptr, &expected, PUBLISHED, order,
-                                                            memory_order_relaxed);
+    bool stored =
+        cymade_atomic_ptr_compare_exchange_strong(&flag->ptr, &expected, PUBLISHED, order, memory_order_relaxed);
     return stored && expected == NULL;
 }
 
@@ -47,12 +47,10 @@ static bool compare_exchange_strong_publish(orders_flag *flag, memory_order orde
 static bool compare_exchange_strong_observe(orders_flag *flag, memory_order order) {
     void *expected = PUBLISHED;
     /* Relaxed failure: only the success order may acquire here. */
-    return cymade_atomic_ptr_compare_exchange_strong(&flag->ptr, &expected, PUBLISHED, order,
-                                                     memory_order_relaxed);
+    return cymade_atomic_ptr_compare_exchange_strong(&flag->ptr, &expected, PUBLISHED, order, memory_order_relaxed);
 }
 
-static bool compare_exchange_strong_observe_failing(orders_flag *flag, memory_order success,
-                                                    memory_order failure) {
+static bool compare_exchange_strong_observe_failing(orders_flag *flag, memory_order success, memory_order failure) {
     void *expected = NEVER_STORED;
     bool stored = cymade_atomic_ptr_compare_exchange_strong(&flag->ptr, &expected, NEVER_STORED, success, failure);
     return !stored && expected == PUBLISHED;
@@ -65,8 +63,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
     do {
         expected = NULL;
         /* Relaxed failure: a failure is a retry or a wrong result here. */
-    } while (!cymade_atomic_ptr_compare_exchange_weak(&flag->ptr, &expected, PUBLISHED, order,
-                                                      memory_order_relaxed) &&
+    } while (!cymade_atomic_ptr_compare_exchange_weak(&flag->ptr, &expected, PUBLISHED, order, memory_order_relaxed) &&
              expected == NULL);
     return expected == NULL;
 }

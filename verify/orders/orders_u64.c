@@ -84,8 +84,8 @@ static bool fetch_xor_observe(orders_flag *flag, memory_order order) {
 static bool compare_exchange_strong_publish(orders_flag *flag, memory_order order) {
     uint64_t expected = 0;
     /* Relaxed failure: a failure is a wrong result here. */
-    bool stored = cymade_atomic_u64_compare_exchange_strong(&flag->u64, &expected, PUBLISHED, order,
-                                                            memory_order_relaxed);
+    bool stored =
+        cymade_atomic_u64_compare_exchange_strong(&flag->u64, &expected, PUBLISHED, order, memory_order_relaxed);
     return stored && expected == 0;
 }
 
@@ -93,12 +93,10 @@ static bool compare_exchange_strong_publish(orders_flag *flag, memory_order orde
 static bool compare_exchange_strong_observe(orders_flag *flag, memory_order order) {
     uint64_t expected = PUBLISHED;
     /* Relaxed failure: only the success order may acquire here. */
-    return cymade_atomic_u64_compare_exchange_strong(&flag->u64, &expected, PUBLISHED, order,
-                                                     memory_order_relaxed);
+    return cymade_atomic_u64_compare_exchange_strong(&flag->u64, &expected, PUBLISHED, order, memory_order_relaxed);
 }
 
-static bool compare_exchange_strong_observe_failing(orders_flag *flag, memory_order success,
-                                                    memory_order failure) {
+static bool compare_exchange_strong_observe_failing(orders_flag *flag, memory_order success, memory_order failure) {
     uint64_t expected = NEVER_STORED;
     bool stored = cymade_atomic_u64_compare_exchange_strong(&flag->u64, &expected, NEVER_STORED, success, failure);
     return !stored && expected == PUBLISHED;
@@ -111,8 +109,7 @@ static bool compare_exchange_weak_publish(orders_flag *flag, memory_order order)
     do {
         expected = 0;
         /* Relaxed failure: a failure is a retry or a wrong result here. */
-    } while (!cymade_atomic_u64_compare_exchange_weak(&flag->u64, &expected, PUBLISHED, order,
-                                                      memory_order_relaxed) &&
+    } while (!cymade_atomic_u64_compare_exchange_weak(&flag->u64, &expected, PUBLISHED, order, memory_order_relaxed) &&
              expected == 0);
     return expected == 0;
 }

@@ -131,7 +131,6 @@ void stress_run_threads(unsigned thread_count, uint64_t seed, void (*body)(stres
     }
 }
 
-
 /* ------------------------------------------------------------------------ */
 /* Watchdog (see stress.h).                                                 */
 

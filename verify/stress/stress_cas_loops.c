@@ -108,9 +108,8 @@ typedef struct float_shared {
  * after join; the loop exits early once a larger value is already there. */
 static void raise_to(cymade_atomic_f64 *maximum, double candidate) {
     double seen = cymade_atomic_f64_load(maximum, memory_order_relaxed);
-    while (seen < candidate &&
-           !cymade_atomic_f64_compare_exchange_weak(maximum, &seen, candidate, memory_order_relaxed,
-                                                    memory_order_relaxed)) {
+    while (seen < candidate && !cymade_atomic_f64_compare_exchange_weak(maximum, &seen, candidate, memory_order_relaxed,
+                                                                        memory_order_relaxed)) {
     }
 }
 
@@ -159,8 +158,7 @@ static void run_float_cas(unsigned thread_count, uint64_t seed, double seconds) 
         }
     }
     STRESS_CHECK(&stress_main_tally, cymade_atomic_f64_load(&shared.sum, memory_order_relaxed) == (double)net_added);
-    STRESS_CHECK(&stress_main_tally,
-                 cymade_atomic_f64_load(&shared.maximum, memory_order_relaxed) == largest_offered);
+    STRESS_CHECK(&stress_main_tally, cymade_atomic_f64_load(&shared.maximum, memory_order_relaxed) == largest_offered);
 }
 
 /* ---------------------------------------------------------------------------

@@ -24,9 +24,9 @@ typedef struct counter_totals {
     uint64_t u64_xored;
     uint64_t i64_net_added;
     int64_t i64_xored;
-    uint64_t owned_bits;     /* this thread's bits in the shared bitmask words */
-    uint64_t u64_bits_set;   /* expected state of owned_bits in u64_bitmask */
-    uint64_t i64_bits_set;   /* expected state of owned_bits in i64_bitmask */
+    uint64_t owned_bits;   /* this thread's bits in the shared bitmask words */
+    uint64_t u64_bits_set; /* expected state of owned_bits in u64_bitmask */
+    uint64_t i64_bits_set; /* expected state of owned_bits in i64_bitmask */
 } counter_totals;
 
 typedef struct counters_shared {

@@ -210,8 +210,8 @@ CYMADE_ALWAYS_INLINE bool cymade_atomic_f64_compare_exchange_weak(cymade_atomic_
                                                                   double desired, memory_order success,
                                                                   memory_order failure) {
     uint64_t expected_bits = cymade_f64_to_bits(*expected);
-    bool stored = atomic_compare_exchange_weak_explicit(&a->bits, &expected_bits, cymade_f64_to_bits(desired),
-                                                        success, failure);
+    bool stored =
+        atomic_compare_exchange_weak_explicit(&a->bits, &expected_bits, cymade_f64_to_bits(desired), success, failure);
     *expected = cymade_f64_from_bits(expected_bits);
     return stored;
 }
@@ -297,9 +297,8 @@ CYMADE_ALWAYS_INLINE bool cymade_atomic_ptr_compare_exchange_strong(cymade_atomi
     return atomic_compare_exchange_strong_explicit(&a->value, expected, desired, success, failure);
 }
 
-CYMADE_ALWAYS_INLINE bool cymade_atomic_ptr_compare_exchange_weak(cymade_atomic_ptr *a, void **expected,
-                                                                  void *desired, memory_order success,
-                                                                  memory_order failure) {
+CYMADE_ALWAYS_INLINE bool cymade_atomic_ptr_compare_exchange_weak(cymade_atomic_ptr *a, void **expected, void *desired,
+                                                                  memory_order success, memory_order failure) {
     return atomic_compare_exchange_weak_explicit(&a->value, expected, desired, success, failure);
 }
 

@@ -52,7 +52,7 @@ typedef struct cymade_done_callback cymade_done_callback;
 /* The future's fields are public only so that embedders (the Python
  * extension) can place one inside their own objects; use the functions. */
 struct cymade_future {
-    cymade_atomic_u64 state;     /* low 32 bits: cymade_future_state; high: sleeping waiters */
+    cymade_atomic_u64 state; /* low 32 bits: cymade_future_state; high: sleeping waiters */
     cymade_atomic_u64 references;
     cymade_atomic_ptr callbacks; /* a stack of cymade_done_callback, sealed on completion */
     cymade_job_fn job;
@@ -60,7 +60,7 @@ struct cymade_future {
     void *result;
     int status;
     int64_t priority;
-    uint64_t sequence;           /* submission order, breaks priority ties */
+    uint64_t sequence;                      /* submission order, breaks priority ties */
     void (*free_fn)(cymade_future *future); /* how to free it at the last release */
     /* Optional embedder hook, NULL by default: runs exactly once, on the
      * completing or cancelling thread, right after the state became final and

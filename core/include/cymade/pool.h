@@ -56,8 +56,8 @@ extern "C" {
 typedef struct cymade_pool cymade_pool;
 
 typedef struct cymade_pool_options {
-    size_t workers;           /* the most workers: >= 1 and <= CYMADE_POOL_MAX_WORKERS */
-    size_t ring_capacity;     /* initial cells per ring (power of two >= 2); 0: default */
+    size_t workers;       /* the most workers: >= 1 and <= CYMADE_POOL_MAX_WORKERS */
+    size_t ring_capacity; /* initial cells per ring (power of two >= 2); 0: default */
     /* false (default): every worker starts in cymade_pool_create.
      * true: none does; a submit starts one more worker whenever fewer than
      * `workers` have started and no idle worker is left that an earlier
@@ -84,7 +84,7 @@ typedef struct cymade_pool_options {
     void (*on_worker_start)(size_t worker, void *context);
     void (*on_worker_idle)(size_t worker, void *context);
     void (*on_worker_stop)(size_t worker, void *context);
-    void *hook_context;       /* passed to start_worker and the hooks */
+    void *hook_context; /* passed to start_worker and the hooks */
 } cymade_pool_options;
 
 #define CYMADE_POOL_MAX_WORKERS 1024
@@ -113,8 +113,7 @@ int cymade_pool_run_worker(cymade_pool *pool, size_t worker);
 int cymade_pool_submit(cymade_pool *pool, cymade_job_fn job, void *arg, cymade_future **future);
 
 /* As cymade_pool_submit, at `priority` (see the classes above). */
-int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job, void *arg,
-                         cymade_future **future);
+int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job, void *arg, cymade_future **future);
 
 /* Queues an embedder-initialised future (cymade_future_init) at `priority`.
  * On success the pool takes over the caller's reference (retain first to
@@ -146,7 +145,7 @@ typedef struct cymade_worker_stats {
 } cymade_worker_stats;
 
 typedef struct cymade_pool_stats {
-    uint64_t queued;    /* all classes, not yet started */
+    uint64_t queued; /* all classes, not yet started */
     uint64_t running;
     uint64_t completed;
     uint64_t cancelled;

@@ -80,9 +80,7 @@ static void atomic_free(void *module) {
 
 static PyModuleDef_Slot atomic_slots[] = {
     {Py_mod_exec, atomic_exec},
-    COMPAT_SLOT_PER_INTERPRETER_GIL
-    COMPAT_SLOT_GIL_NOT_USED
-    {0, NULL},
+    COMPAT_SLOT_PER_INTERPRETER_GIL COMPAT_SLOT_GIL_NOT_USED{0, NULL},
 };
 
 static struct PyModuleDef atomic_module = {

@@ -18,12 +18,9 @@ PyObject *atomic_plain(PyObject *o, enum atomic_kind kind) {
         Int64Object *self = (Int64Object *)o;
         return int64_bits_to_pylong(self->is_signed, cymade_atomic_u64_load(&self->bits, LOAD_ORDER));
     }
-    case KIND_BIGINT:
-        return bigint_get((BigIntObject *)o);
-    case KIND_FLOAT:
-        return PyFloat_FromDouble(cymade_atomic_f64_load(&((FloatObject *)o)->value, LOAD_ORDER));
-    case KIND_NONE:
-        break;
+    case KIND_BIGINT: return bigint_get((BigIntObject *)o);
+    case KIND_FLOAT: return PyFloat_FromDouble(cymade_atomic_f64_load(&((FloatObject *)o)->value, LOAD_ORDER));
+    case KIND_NONE: break;
     }
     return Py_NewRef(o);
 }

@@ -38,8 +38,7 @@
  * the same for both).  Thread safety: `bits` is an atomic; the other fields
  * are immutable after construction. */
 typedef struct {
-    PyObject_HEAD
-    cymade_atomic_u64 bits;
+    PyObject_HEAD cymade_atomic_u64 bits;
     bool is_signed;    /* I64 if true, U64 if false; fixed at construction */
     PyObject *on_zero; /* U64 only: callable or NULL; fixed after construction */
     PyObject *weakreflist;
@@ -47,18 +46,17 @@ typedef struct {
 
 typedef struct {
     PyObject_HEAD
-    /* An exact PyLong (never NULL except after tp_clear), replaced whole
+        /* An exact PyLong (never NULL except after tp_clear), replaced whole
      * under `lock`.  The lock is a real mutex, not the GIL: on 3.13+ it is a
      * PyMutex, which detaches the thread state while it waits. */
-    PyObject *value;
+        PyObject *value;
     compat_mutex lock;
     PyObject *weakreflist;
 } BigIntObject;
 
 /* Thread safety: `value` is an atomic; nothing else changes. */
 typedef struct {
-    PyObject_HEAD
-    cymade_atomic_f64 value;
+    PyObject_HEAD cymade_atomic_f64 value;
     PyObject *weakreflist;
 } FloatObject;
 

@@ -192,10 +192,9 @@ static PyObject *bigint_exchange(PyObject *self, PyObject *const *args, Py_ssize
 }
 
 PyDoc_STRVAR(bigint_compare_exchange_doc, "compare_exchange($self, /, expected, desired)\n--\n\n"
-                                       "If the value equals expected, set it to desired and return True;\n"
-                                       "otherwise return False.");
-static PyObject *bigint_compare_exchange(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                                      PyObject *kwnames) {
+                                          "If the value equals expected, set it to desired and return True;\n"
+                                          "otherwise return False.");
+static PyObject *bigint_compare_exchange(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     PyObject *a[2];
     if (parse_args("compare_exchange", args, nargs, kwnames, kw_cas, 2, 2, a) < 0) {
         return NULL;
@@ -227,7 +226,7 @@ static PyObject *bigint_compare_exchange(PyObject *self, PyObject *const *args, 
 }
 
 static PyObject *bigint_fetch(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, cm_op op,
-                           const char *name) {
+                              const char *name) {
     PyObject *a[1];
     if (parse_args(name, args, nargs, kwnames, kw_value, 1, 1, a) < 0) {
         return NULL;

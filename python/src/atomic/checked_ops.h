@@ -172,8 +172,7 @@ static inline cm_status cm_u64_apply(cm_op op, uint64_t a, int64_t v, uint64_t *
         }
         *r = op == CM_OR ? (a | m) : (a ^ m);
         return CM_OK;
-    case CM_TRUEDIV:
-        break;
+    case CM_TRUEDIV: break;
     }
     return CM_OVERFLOW; /* unreachable */
 }
@@ -181,12 +180,9 @@ static inline cm_status cm_u64_apply(cm_op op, uint64_t a, int64_t v, uint64_t *
 /* I64: Python semantics for a OP v with both in int64. */
 static inline cm_status cm_i64_apply(cm_op op, int64_t a, int64_t v, int64_t *r) {
     switch (op) {
-    case CM_ADD:
-        return __builtin_add_overflow(a, v, r) ? CM_OVERFLOW : CM_OK;
-    case CM_SUB:
-        return __builtin_sub_overflow(a, v, r) ? CM_OVERFLOW : CM_OK;
-    case CM_MUL:
-        return __builtin_mul_overflow(a, v, r) ? CM_OVERFLOW : CM_OK;
+    case CM_ADD: return __builtin_add_overflow(a, v, r) ? CM_OVERFLOW : CM_OK;
+    case CM_SUB: return __builtin_sub_overflow(a, v, r) ? CM_OVERFLOW : CM_OK;
+    case CM_MUL: return __builtin_mul_overflow(a, v, r) ? CM_OVERFLOW : CM_OK;
     case CM_FLOORDIV: {
         if (v == 0) {
             return CM_ZERO_DIV;
@@ -248,17 +244,10 @@ static inline cm_status cm_i64_apply(cm_op op, int64_t a, int64_t v, int64_t *r)
         /* >> of a negative int64 is arithmetic with GCC and Clang. */
         *r = v >= 64 ? (a < 0 ? -1 : 0) : (a >> v);
         return CM_OK;
-    case CM_AND:
-        *r = a & v;
-        return CM_OK;
-    case CM_OR:
-        *r = a | v;
-        return CM_OK;
-    case CM_XOR:
-        *r = a ^ v;
-        return CM_OK;
-    case CM_TRUEDIV:
-        break;
+    case CM_AND: *r = a & v; return CM_OK;
+    case CM_OR: *r = a | v; return CM_OK;
+    case CM_XOR: *r = a ^ v; return CM_OK;
+    case CM_TRUEDIV: break;
     }
     return CM_OVERFLOW; /* unreachable */
 }
@@ -267,15 +256,9 @@ static inline cm_status cm_i64_apply(cm_op op, int64_t a, int64_t v, int64_t *r)
  * float_floor_div and float_rem).  ** is done through PyNumber_Power. */
 static inline cm_status cm_f64_apply(cm_op op, double a, double b, double *r) {
     switch (op) {
-    case CM_ADD:
-        *r = a + b;
-        return CM_OK;
-    case CM_SUB:
-        *r = a - b;
-        return CM_OK;
-    case CM_MUL:
-        *r = a * b;
-        return CM_OK;
+    case CM_ADD: *r = a + b; return CM_OK;
+    case CM_SUB: *r = a - b; return CM_OK;
+    case CM_MUL: *r = a * b; return CM_OK;
     case CM_TRUEDIV:
         if (b == 0.0) {
             return CM_ZERO_DIV;
@@ -320,8 +303,7 @@ static inline cm_status cm_f64_apply(cm_op op, double a, double b, double *r) {
         *r = mod;
         return CM_OK;
     }
-    default:
-        break;
+    default: break;
     }
     return CM_OVERFLOW; /* unreachable: ** and bitwise ops are not here */
 }

@@ -152,14 +152,12 @@ static PyObject *float_exchange(PyObject *self, PyObject *const *args, Py_ssize_
     return PyFloat_FromDouble(cymade_atomic_f64_exchange(&((FloatObject *)self)->value, v, RMW_ORDER));
 }
 
-PyDoc_STRVAR(float_compare_exchange_doc,
-             "compare_exchange($self, /, expected, desired)\n--\n\n"
-             "If the value == expected, as Python's == compares them, set it to desired\n"
-             "and return True; otherwise return False.  -0.0 matches 0.0, NaN never\n"
-             "matches, and an int matches only a float exactly equal to it (2**53 + 1 and\n"
-             "10**400 match none).  desired must be an int or a float that fits a float.");
-static PyObject *float_compare_exchange(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                                        PyObject *kwnames) {
+PyDoc_STRVAR(float_compare_exchange_doc, "compare_exchange($self, /, expected, desired)\n--\n\n"
+                                         "If the value == expected, as Python's == compares them, set it to desired\n"
+                                         "and return True; otherwise return False.  -0.0 matches 0.0, NaN never\n"
+                                         "matches, and an int matches only a float exactly equal to it (2**53 + 1 and\n"
+                                         "10**400 match none).  desired must be an int or a float that fits a float.");
+static PyObject *float_compare_exchange(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     PyObject *a[2];
     double expected, desired;
     int matchable;
@@ -192,8 +190,8 @@ static PyObject *float_compare_exchange(PyObject *self, PyObject *const *args, P
     }
 }
 
-static PyObject *float_fetch(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                             cm_op op, const char *name) {
+static PyObject *float_fetch(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, cm_op op,
+                             const char *name) {
     PyObject *a[1];
     if (parse_args(name, args, nargs, kwnames, kw_value, 1, 1, a) < 0) {
         return NULL;

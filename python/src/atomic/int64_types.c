@@ -17,8 +17,8 @@ static inline const char *int64_name(bool is_signed) {
 
 /* new_bits = old OP v, range-checked for the type.  always_inline so `op` is
  * a constant and the switch in cm_*_apply folds away. */
-static inline __attribute__((always_inline)) cm_status int64_apply(bool is_signed, cm_op op, uint64_t old,
-                                                                   int64_t v, uint64_t *new_bits) {
+static inline __attribute__((always_inline)) cm_status int64_apply(bool is_signed, cm_op op, uint64_t old, int64_t v,
+                                                                   uint64_t *new_bits) {
     if (is_signed) {
         int64_t r = 0;
         cm_status st = cm_i64_apply(op, (int64_t)old, v, &r);
@@ -74,11 +74,8 @@ static int int64_value_from(bool is_signed, PyTypeObject *tp, const char *what, 
         st = int64_bits_from_big(is_signed, big, sign, bits);
         Py_DECREF(big);
         break;
-    case OPERAND_WRONG_TYPE:
-        method_type_error(tp, what, "an int", o);
-        return -1;
-    default:
-        return -1;
+    case OPERAND_WRONG_TYPE: method_type_error(tp, what, "an int", o); return -1;
+    default: return -1;
     }
     if (st == CM_BELOW_ZERO) {
         PyErr_SetString(PyExc_ValueError, "U64 value must be >= 0");
@@ -127,8 +124,7 @@ static cm_status big_shift_pow(cm_op op, int big_sign, int64_t old, int *handled
 /* new_bits = old OP big, where big does not fit int64: shifts and powers by
  * big_shift_pow, the rest computed with Python ints and range-checked.  0, or
  * -1 with an exception. */
-static int int64_compute_big(bool is_signed, cm_op op, uint64_t old, PyObject *big, int big_sign,
-                             uint64_t *new_bits) {
+static int int64_compute_big(bool is_signed, cm_op op, uint64_t old, PyObject *big, int big_sign, uint64_t *new_bits) {
     const char *name = int64_name(is_signed);
     if (is_signed && op == CM_POW && (int64_t)old == -1 && big_sign > 0) {
         /* (-1) ** n: the parity of n decides, and the low 64 bits keep it. */
@@ -353,8 +349,7 @@ static PyObject *int64_exchange(PyObject *self, PyObject *const *args, Py_ssize_
     return int64_bits_to_pylong(io->is_signed, old);
 }
 
-static PyObject *int64_compare_exchange(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                                        PyObject *kwnames) {
+static PyObject *int64_compare_exchange(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     Int64Object *io = (Int64Object *)self;
     PyObject *a[2];
     uint64_t desired;
@@ -368,18 +363,13 @@ static PyObject *int64_compare_exchange(PyObject *self, PyObject *const *args, P
     uint64_t expected;
     bool in_range;
     switch (int_operand(a[0], &small, &big, &sign)) {
-    case OPERAND_SMALL:
-        in_range = int64_bits_from_small(io->is_signed, small, &expected) == CM_OK;
-        break;
+    case OPERAND_SMALL: in_range = int64_bits_from_small(io->is_signed, small, &expected) == CM_OK; break;
     case OPERAND_BIG:
         in_range = int64_bits_from_big(io->is_signed, big, sign, &expected) == CM_OK;
         Py_DECREF(big);
         break;
-    case OPERAND_WRONG_TYPE:
-        method_type_error(Py_TYPE(self), "compare_exchange", "an int", a[0]);
-        return NULL;
-    default:
-        return NULL;
+    case OPERAND_WRONG_TYPE: method_type_error(Py_TYPE(self), "compare_exchange", "an int", a[0]); return NULL;
+    default: return NULL;
     }
     if (!in_range) {
         Py_RETURN_FALSE; /* a value the type cannot hold cannot be equal */
@@ -394,8 +384,8 @@ static PyObject *int64_compare_exchange(PyObject *self, PyObject *const *args, P
     Py_RETURN_TRUE;
 }
 
-static PyObject *int64_fetch(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                             cm_op op, const char *name) {
+static PyObject *int64_fetch(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, cm_op op,
+                             const char *name) {
     Int64Object *io = (Int64Object *)self;
     PyObject *a[1];
     if (parse_args(name, args, nargs, kwnames, kw_value, 1, 1, a) < 0) {
@@ -432,11 +422,10 @@ PyDoc_STRVAR(U64_store_doc, "store($self, /, value)\n--\n\n"
                             "Set the value.  Calls on_zero if value is 0.");
 PyDoc_STRVAR(U64_exchange_doc, "exchange($self, /, value)\n--\n\n"
                                "Set the value and return the previous one.  Calls on_zero if value is 0.");
-PyDoc_STRVAR(U64_compare_exchange_doc,
-             "compare_exchange($self, /, expected, desired)\n--\n\n"
-             "If the value equals expected, set it to desired and return True;\n"
-             "otherwise return False.  desired is validated first.  Calls on_zero\n"
-             "if desired is 0 and the exchange happened.");
+PyDoc_STRVAR(U64_compare_exchange_doc, "compare_exchange($self, /, expected, desired)\n--\n\n"
+                                       "If the value equals expected, set it to desired and return True;\n"
+                                       "otherwise return False.  desired is validated first.  Calls on_zero\n"
+                                       "if desired is 0 and the exchange happened.");
 PyDoc_STRVAR(U64_fetch_add_doc, "fetch_add($self, /, value)\n--\n\n"
                                 "Add value atomically and return the previous value.  Calls on_zero\n"
                                 "if the new value is 0.");
@@ -481,19 +470,18 @@ static PyGetSetDef U64_getset[] = {
     {NULL},
 };
 
-PyDoc_STRVAR(U64_doc,
-             "U64(init_value=0, on_zero=None)\n--\n\n"
-             "An unsigned 64-bit integer, range [0, 2**64-1], updated atomically.\n\n"
-             "In-place operators (+= -= *= //= %= **= <<= >>= &= |= ^=) are atomic\n"
-             "read-modify-writes (sequentially consistent).  An operation whose result\n"
-             "would leave the range raises OverflowError (above 2**64-1) or ValueError\n"
-             "(below zero) and leaves the value unchanged; it never wraps.\n\n"
-             "on_zero, a callable or None, is called with no arguments exactly once\n"
-             "for every operation whose result is 0 (in-place operators, store(0),\n"
-             "exchange(0), a successful compare_exchange(_, 0), fetch_add/fetch_sub),\n"
-             "by the thread that performed it, after the store.  If it raises, the\n"
-             "exception propagates from the operation; the value stays stored.\n"
-             "Construction with init_value=0 does not call it.");
+PyDoc_STRVAR(U64_doc, "U64(init_value=0, on_zero=None)\n--\n\n"
+                      "An unsigned 64-bit integer, range [0, 2**64-1], updated atomically.\n\n"
+                      "In-place operators (+= -= *= //= %= **= <<= >>= &= |= ^=) are atomic\n"
+                      "read-modify-writes (sequentially consistent).  An operation whose result\n"
+                      "would leave the range raises OverflowError (above 2**64-1) or ValueError\n"
+                      "(below zero) and leaves the value unchanged; it never wraps.\n\n"
+                      "on_zero, a callable or None, is called with no arguments exactly once\n"
+                      "for every operation whose result is 0 (in-place operators, store(0),\n"
+                      "exchange(0), a successful compare_exchange(_, 0), fetch_add/fetch_sub),\n"
+                      "by the thread that performed it, after the store.  If it raises, the\n"
+                      "exception propagates from the operation; the value stays stored.\n"
+                      "Construction with init_value=0 does not call it.");
 
 PyDoc_STRVAR(I64_doc, "I64(init_value=0)\n--\n\n"
                       "A signed 64-bit integer, range [-2**63, 2**63-1], updated atomically.\n\n"

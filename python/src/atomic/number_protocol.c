@@ -97,8 +97,7 @@ static PyObject *num_pow(PyObject *a, PyObject *b, PyObject *c) {
         Py_RETURN_NOTIMPLEMENTED;
     }
     PyObject *pa = NULL, *pb = NULL, *pc = NULL, *r = NULL;
-    if ((pa = atomic_plain(a, ka)) != NULL && (pb = atomic_plain(b, kb)) != NULL &&
-        (pc = plain_or_self(c)) != NULL) {
+    if ((pa = atomic_plain(a, ka)) != NULL && (pb = atomic_plain(b, kb)) != NULL && (pc = plain_or_self(c)) != NULL) {
         r = PyNumber_Power(pa, pb, pc);
     }
     Py_XDECREF(pa);
@@ -224,8 +223,8 @@ PyObject *num_ceil(PyObject *self, PyObject *Py_UNUSED(ignored)) {
 /* Integer types refuse /= rather than let Python fall back to `/` and rebind
  * the name to a plain float. */
 static PyObject *integer_itruediv(PyObject *self, PyObject *Py_UNUSED(other)) {
-    PyErr_Format(PyExc_TypeError, "%.100s does not support /= (the result would not be an integer); use //=",
-                 Py_TYPE(self)->tp_name);
+    PyErr_Format(PyExc_TypeError,
+                 "%.100s does not support /= (the result would not be an integer); use //=", Py_TYPE(self)->tp_name);
     return NULL;
 }
 

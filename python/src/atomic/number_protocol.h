@@ -36,8 +36,9 @@ PyTypeObject *atomic_type_from_spec(PyObject *module, const PyType_Spec *spec, b
         {"__round__", (PyCFunction)(void (*)(void))num_round, METH_FASTCALL,                                       \
          PyDoc_STR("round() of the current value, as for the plain number.")},                                     \
         {"__trunc__", num_trunc, METH_NOARGS, PyDoc_STR("math.trunc() of the current value.")},                    \
-        {"__floor__", num_floor, METH_NOARGS, PyDoc_STR("math.floor() of the current value.")},                    \
-        {"__ceil__", num_ceil, METH_NOARGS, PyDoc_STR("math.ceil() of the current value.")}
+        {"__floor__", num_floor, METH_NOARGS, PyDoc_STR("math.floor() of the current value.")}, {                  \
+        "__ceil__", num_ceil, METH_NOARGS, PyDoc_STR("math.ceil() of the current value.")                          \
+    }
 
 /* Docstrings that read the same for several types. */
 #define INT_LOAD_DOC "load($self, /)\n--\n\nReturn the current value (an int)."
@@ -46,9 +47,11 @@ PyTypeObject *atomic_type_from_spec(PyObject *module, const PyType_Spec *spec, b
 #define FETCH_SUB_DOC "fetch_sub($self, /, value)\n--\n\nSubtract value atomically; return the previous value."
 
 /* The members table exposing the weak-reference list of `Type`. */
-#define WEAKREF_MEMBERS(Type)                                                                                      \
-    {                                                                                                              \
-        COMPAT_WEAKLIST_MEMBER(Type, weakreflist), { NULL }                                                        \
+#define WEAKREF_MEMBERS(Type)                        \
+    {                                                \
+        COMPAT_WEAKLIST_MEMBER(Type, weakreflist), { \
+            NULL                                     \
+        }                                            \
     }
 
 #endif /* CYMADE_PY_NUMBER_PROTOCOL_H */

@@ -5,7 +5,7 @@
 #include "operands.h"
 
 static const char *const op_symbols[] = {
-    [CM_ADD] = "+", [CM_SUB] = "-", [CM_MUL] = "*",     [CM_TRUEDIV] = "/", [CM_FLOORDIV] = "//", [CM_MOD] = "%",
+    [CM_ADD] = "+",  [CM_SUB] = "-",     [CM_MUL] = "*",     [CM_TRUEDIV] = "/", [CM_FLOORDIV] = "//", [CM_MOD] = "%",
     [CM_POW] = "**", [CM_LSHIFT] = "<<", [CM_RSHIFT] = ">>", [CM_AND] = "&",     [CM_OR] = "|",        [CM_XOR] = "^",
 };
 
@@ -112,24 +112,20 @@ void method_type_error(PyTypeObject *tp, const char *method, const char *expecte
 
 int raise_status(cm_status st, const char *type_name, cm_op op) {
     switch (st) {
-    case CM_OK:
-        return 0;
+    case CM_OK: return 0;
     case CM_OVERFLOW:
-        PyErr_Format(PyExc_OverflowError, "%s %s= result out of range of %s", type_name, op_symbols[op],
-                     type_name);
+        PyErr_Format(PyExc_OverflowError, "%s %s= result out of range of %s", type_name, op_symbols[op], type_name);
         break;
     case CM_BELOW_ZERO:
         PyErr_Format(PyExc_ValueError, "%s %s= result would be negative: U64 cannot go below zero", type_name,
                      op_symbols[op]);
         break;
     case CM_ZERO_DIV:
-        PyErr_SetString(PyExc_ZeroDivisionError, op == CM_TRUEDIV  ? "float division by zero"
-                                                 : op == CM_MOD    ? "modulo by zero"
-                                                                   : "division by zero");
+        PyErr_SetString(PyExc_ZeroDivisionError, op == CM_TRUEDIV ? "float division by zero"
+                                                 : op == CM_MOD   ? "modulo by zero"
+                                                                  : "division by zero");
         break;
-    case CM_NEG_SHIFT:
-        PyErr_SetString(PyExc_ValueError, "negative shift count");
-        break;
+    case CM_NEG_SHIFT: PyErr_SetString(PyExc_ValueError, "negative shift count"); break;
     case CM_NEG_POW:
         PyErr_Format(PyExc_ValueError, "%s **= with a negative exponent: the result would not be an integer",
                      type_name);
@@ -138,8 +134,8 @@ int raise_status(cm_status st, const char *type_name, cm_op op) {
     return -1;
 }
 
-int parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                      const char *const *names, Py_ssize_t nreq, Py_ssize_t nmax, PyObject **out) {
+int parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *const *names,
+               Py_ssize_t nreq, Py_ssize_t nmax, PyObject **out) {
     if (nargs > nmax) {
         PyErr_Format(PyExc_TypeError, "%s() takes at most %zd argument%s (%zd given)", fname, nmax,
                      nmax == 1 ? "" : "s", nargs);

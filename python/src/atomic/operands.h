@@ -66,8 +66,8 @@ int raise_status(cm_status st, const char *type_name, cm_op op);
 
 /* METH_FASTCALL | METH_KEYWORDS arguments into out[0..nmax) (NULL where
  * absent), without building a tuple or dict.  0, or -1 with TypeError. */
-int parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-               const char *const *names, Py_ssize_t nreq, Py_ssize_t nmax, PyObject **out);
+int parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *const *names,
+               Py_ssize_t nreq, Py_ssize_t nmax, PyObject **out);
 
 /* Keyword names for `m(value)` and `compare_exchange(expected, desired)`. */
 extern const char *const kw_value[];

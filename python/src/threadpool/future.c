@@ -157,8 +157,8 @@ static void notify_waiters(future_object *self, PyObject *condition) {
     }
     Py_DECREF(entered);
     const char *method = cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED ? "add_cancelled"
-                         : self->core.status == STATUS_RAISED                          ? "add_exception"
-                                                                                       : "add_result";
+                         : self->core.status == STATUS_RAISED                            ? "add_exception"
+                                                                                         : "add_result";
     PyObject *waiters = self->waiters ? PySequence_List(self->waiters) : PyList_New(0);
     for (Py_ssize_t i = 0; waiters != NULL && i < PyList_GET_SIZE(waiters); i++) {
         PyObject *done = PyObject_CallMethod(PyList_GET_ITEM(waiters, i), method, "O", (PyObject *)self);
@@ -223,7 +223,7 @@ static void future_final_fn(cymade_future *core) {
  * ------------------------------------------------------------------------- */
 
 future_object *future_object_create(threadpool_state *state, PyObject *pool_ref, PyObject *fn, PyObject *const *args,
-                             Py_ssize_t nargs, PyObject *kwnames) {
+                                    Py_ssize_t nargs, PyObject *kwnames) {
     /* PyObject_GC_New does not zero: every field is set here, before the
      * object is tracked (at the end) or can be freed (on an error path). */
     future_object *self = PyObject_GC_New(future_object, state->future_type);
@@ -620,7 +620,8 @@ static PyMethodDef future_methods[] = {
      "_get_snapshot()\n--\n\n(done, cancelled, result, exception), read at one instant."},
     {"set_running_or_notify_cancel", (PyCFunction)future_refuse_completion, METH_NOARGS,
      "Not supported: the ThreadPool completes its futures."},
-    {"set_result", (PyCFunction)future_refuse_completion, METH_O, "Not supported: the ThreadPool completes its futures."},
+    {"set_result", (PyCFunction)future_refuse_completion, METH_O,
+     "Not supported: the ThreadPool completes its futures."},
     {"set_exception", (PyCFunction)future_refuse_completion, METH_O,
      "Not supported: the ThreadPool completes its futures."},
     {NULL, NULL, 0, NULL},
@@ -635,8 +636,7 @@ static PyGetSetDef future_getset[] = {
 };
 
 static PyMemberDef future_members[] = {
-    COMPAT_PYCLASS_WEAKLIST_MEMBER
-    {NULL, 0, 0, 0, NULL},
+    COMPAT_PYCLASS_WEAKLIST_MEMBER{NULL, 0, 0, 0, NULL},
 };
 
 static PyType_Slot future_slots[] = {
@@ -674,11 +674,10 @@ int future_type_init(PyObject *module, threadpool_state *state) {
     PyObject *base = PyObject_GetAttrString(base_module, "Future");
     state->cancelled_error = PyObject_GetAttrString(base_module, "CancelledError");
     /* In the order of cymade_future_state, then STATE_NAME_CANCELLED. */
-    state->future_states = Py_BuildValue("(NNNNN)", PyObject_GetAttrString(base_module, "PENDING"),
-                                         PyObject_GetAttrString(base_module, "RUNNING"),
-                                         PyObject_GetAttrString(base_module, "FINISHED"),
-                                         PyObject_GetAttrString(base_module, "CANCELLED_AND_NOTIFIED"),
-                                         PyObject_GetAttrString(base_module, "CANCELLED"));
+    state->future_states = Py_BuildValue(
+        "(NNNNN)", PyObject_GetAttrString(base_module, "PENDING"), PyObject_GetAttrString(base_module, "RUNNING"),
+        PyObject_GetAttrString(base_module, "FINISHED"), PyObject_GetAttrString(base_module, "CANCELLED_AND_NOTIFIED"),
+        PyObject_GetAttrString(base_module, "CANCELLED"));
     Py_DECREF(base_module);
     if (base == NULL || state->cancelled_error == NULL || state->future_states == NULL) {
         Py_XDECREF(base);

@@ -31,19 +31,18 @@
 
 typedef struct future_object {
     PyObject_HEAD
-    /* What every concurrent.futures.Future instance holds (compat.h);
+        /* What every concurrent.futures.Future instance holds (compat.h);
      * checked against the base class layout at import (future_type_init). */
-    COMPAT_PYCLASS_INSTANCE_FIELDS
-    cymade_future core;
-    PyObject *fn;            /* the job; cleared once it ran */
-    PyObject *args;          /* tuple */
-    PyObject *kwargs;        /* dict, or NULL */
-    PyObject *outcome;       /* the return value, or the exception raised */
-    PyObject *pool_ref;      /* weakref to the ThreadPool, for report_error */
-    PyObject *callbacks;     /* list, created by the first add_done_callback */
-    PyObject *condition;     /* threading.Condition, created on demand */
-    PyObject *waiters;       /* list, created on demand */
-    lazy_object uuid;        /* created on demand */
+        COMPAT_PYCLASS_INSTANCE_FIELDS cymade_future core;
+    PyObject *fn;                        /* the job; cleared once it ran */
+    PyObject *args;                      /* tuple */
+    PyObject *kwargs;                    /* dict, or NULL */
+    PyObject *outcome;                   /* the return value, or the exception raised */
+    PyObject *pool_ref;                  /* weakref to the ThreadPool, for report_error */
+    PyObject *callbacks;                 /* list, created by the first add_done_callback */
+    PyObject *condition;                 /* threading.Condition, created on demand */
+    PyObject *waiters;                   /* list, created on demand */
+    lazy_object uuid;                    /* created on demand */
     cymade_atomic_u64 outcome_retrieved; /* 1 once result()/exception() returned it */
     cymade_atomic_u64 final_published;   /* 1 once _state shows the final state (future.c) */
 } future_object;
@@ -51,7 +50,7 @@ typedef struct future_object {
 /* A new pending future for fn(*args, **kwargs) (vectorcall convention);
  * NULL with an exception set. */
 future_object *future_object_create(threadpool_state *state, PyObject *pool_ref, PyObject *fn, PyObject *const *args,
-                             Py_ssize_t nargs, PyObject *kwnames);
+                                    Py_ssize_t nargs, PyObject *kwnames);
 
 /* The engine's job function for future_object (runs on a worker). */
 int future_object_run_job(void *arg, void **result);

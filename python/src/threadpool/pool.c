@@ -34,11 +34,11 @@ typedef struct pool_shared {
     cymade_atomic_u64 references; /* the ThreadPool's and one per worker thread */
     cymade_pool *pool;
     threadpool_state *state;
-    PyObject *initializer;  /* strong; NULL for none */
-    PyObject *initargs;     /* strong tuple */
-    PyObject *name_prefix;  /* str: workers are named prefix_N */
-    PyObject *threads;      /* set of the worker threading.Thread objects */
-    PyObject *run_worker;   /* the threads' target: _run_worker bound to the module */
+    PyObject *initializer;    /* strong; NULL for none */
+    PyObject *initargs;       /* strong tuple */
+    PyObject *name_prefix;    /* str: workers are named prefix_N */
+    PyObject *threads;        /* set of the worker threading.Thread objects */
+    PyObject *run_worker;     /* the threads' target: _run_worker bound to the module */
     cymade_atomic_u64 broken; /* an initializer raised */
 } pool_shared;
 
@@ -46,8 +46,7 @@ typedef struct pool_shared {
  * critical section (so racing __init__ calls cannot both initialise), and
  * immutable after; the engine pool itself is thread-safe (cymade/pool.h). */
 typedef struct pool_object {
-    PyObject_HEAD
-    PyObject *weakreflist;
+    PyObject_HEAD PyObject *weakreflist;
     pool_shared *shared;
     threadpool_state *state;
     PyObject *pool_ref; /* weakref to self, for futures' report_error */
@@ -60,7 +59,8 @@ static PyObject *raise_engine_error(pool_object *self, int error) {
     case CYMADE_ESHUTDOWN:
         /* acquire: pairs with break_pool's release; it shuts the engine down
          * after marking the pool broken. */
-        if (self != NULL && self->shared != NULL && cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
+        if (self != NULL && self->shared != NULL &&
+            cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
             PyErr_SetString(self->state->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
             return NULL;
         }
@@ -126,8 +126,8 @@ static int start_worker_thread(cymade_pool *pool, size_t index, void *context) {
         shared_retain(shared); /* the capsule's, dropped when the thread lets go of its target */
         PyObject *name = PyUnicode_FromFormat("%U_%zu", shared->name_prefix, index);
         PyObject *args = name ? Py_BuildValue("(On)", capsule, (Py_ssize_t)index) : NULL;
-        PyObject *kwargs = args ? Py_BuildValue("{sOsOsO}", "name", name, "target", shared->run_worker, "args", args)
-                                : NULL;
+        PyObject *kwargs =
+            args ? Py_BuildValue("{sOsOsO}", "name", name, "target", shared->run_worker, "args", args) : NULL;
         PyObject *no_args = PyTuple_New(0);
         thread = kwargs && no_args ? PyObject_Call(shared->state->thread_class, no_args, kwargs) : NULL;
         Py_XDECREF(no_args);
@@ -254,8 +254,8 @@ static PyMethodDef run_worker_def = {"_run_worker", (PyCFunction)(void (*)(void)
 static int pool_init_once(pool_object *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"max_workers", "thread_name_prefix", "initializer", "initargs", NULL};
     PyObject *max_workers, *prefix, *initializer = Py_None, *initargs = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OU|$OO!:ThreadPool", keywords, &max_workers, &prefix,
-                                     &initializer, &PyTuple_Type, &initargs)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OU|$OO!:ThreadPool", keywords, &max_workers, &prefix, &initializer,
+                                     &PyTuple_Type, &initargs)) {
         return -1;
     }
     if (self->shared != NULL) {

@@ -54,8 +54,7 @@ static void threadpool_free(void *module) {
 
 static PyModuleDef_Slot threadpool_slots[] = {
     {Py_mod_exec, threadpool_exec},
-    COMPAT_SLOT_GIL_NOT_USED
-    {0, NULL},
+    COMPAT_SLOT_GIL_NOT_USED{0, NULL},
 };
 
 struct PyModuleDef threadpool_module = {
