@@ -14,18 +14,13 @@
 #include <time.h>
 
 #include "baseline_strategies.h"
+#include "cymade/internal/monotonic_clock.h"
 #include "cymade/pool.h"
 
 static int no_op(void *arg, void **result) {
     (void)arg;
     (void)result;
     return 0;
-}
-
-static double seconds_now(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
 static int compare_doubles(const void *a, const void *b) {
@@ -41,7 +36,7 @@ static double run_once(const queue_strategy *strategy, size_t workers, long jobs
     if (pool_create_with_strategy(&pool, &options, strategy) != CYMADE_OK) {
         return -1;
     }
-    double start = seconds_now();
+    uint64_t start_ns = monotonic_clock_ns();
     for (long i = 0; i < jobs; i++) {
         if (cymade_pool_submit(pool, no_op, NULL, NULL) != CYMADE_OK) {
             cymade_pool_destroy(pool);
@@ -49,7 +44,7 @@ static double run_once(const queue_strategy *strategy, size_t workers, long jobs
         }
     }
     cymade_pool_shutdown(pool, true, false);
-    double elapsed = seconds_now() - start;
+    double elapsed = (double)(monotonic_clock_ns() - start_ns) * 1e-9;
     cymade_pool_stats stats;
     cymade_pool_get_stats(pool, &stats, NULL);
     cymade_pool_destroy(pool);

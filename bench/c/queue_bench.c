@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "baseline_strategies.h"
+#include "cymade/internal/monotonic_clock.h"
 #include "cymade/pool.h"
 
 enum {
@@ -49,12 +50,6 @@ enum {
 };
 
 /* ---- clocks and the calibrated spin ------------------------------------- */
-
-static uint64_t now_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
 
 /* Busy work that the compiler cannot remove: the volatile counter forces a
  * store and a load per iteration.  Never inlined, so that the calibration
@@ -71,11 +66,11 @@ __attribute__((noinline)) static void spin(uint64_t iterations) {
 static uint64_t fastest_spin_batch_ns(uint64_t iterations, int calls) {
     uint64_t fastest_ns = UINT64_MAX;
     for (int attempt = 0; attempt < 15; attempt++) {
-        uint64_t start = now_ns();
+        uint64_t start = monotonic_clock_ns();
         for (int i = 0; i < calls; i++) {
             spin(iterations);
         }
-        uint64_t elapsed = now_ns() - start;
+        uint64_t elapsed = monotonic_clock_ns() - start;
         fastest_ns = elapsed < fastest_ns ? elapsed : fastest_ns;
     }
     return fastest_ns;
@@ -235,10 +230,10 @@ static void *producer_main(void *arg) {
     pthread_barrier_wait(self->start_line);
     for (long i = 0; i < self->jobs; i++) {
         bool sampled = i % SAMPLE_EVERY == 0;
-        uint64_t before = sampled ? now_ns() : 0;
+        uint64_t before = sampled ? monotonic_clock_ns() : 0;
         int rc = cymade_pool_submit(self->pool, self->job, self->job_arg, NULL);
         if (sampled) {
-            self->samples[self->sample_count++] = now_ns() - before;
+            self->samples[self->sample_count++] = monotonic_clock_ns() - before;
         }
         if (rc != CYMADE_OK) {
             self->error = rc;
@@ -324,10 +319,10 @@ static double run_once(const bench_config *config, sample_buffer *samples, cymad
         exit(1); /* the started producers wait at the barrier forever */
     }
     pthread_barrier_wait(&start_line);
-    uint64_t start = now_ns();
+    uint64_t start = monotonic_clock_ns();
     int submit_error = join_producers(producers, started, samples);
     cymade_pool_shutdown(pool, true, false);
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = monotonic_clock_ns() - start;
     pthread_barrier_destroy(&start_line);
     cymade_pool_get_stats(pool, stats, NULL);
     cymade_pool_destroy(pool);
@@ -689,13 +684,14 @@ int main(int argc, char **argv) {
     child_report unused;
     double baseline_rss = 0;
     in_child(NULL, &unused, &baseline_rss);
-    uint64_t start = now_ns();
+    uint64_t start = monotonic_clock_ns();
     emit_preamble(markdown, &options, count, baseline_rss);
     run_matrix(markdown, configs, rows, count);
     emit_summary(markdown, rows, count);
     char load[64];
     load_average(load, sizeof load);
-    emit(markdown, "\nwall time %.1f s; load average at end: %s\n", (double)(now_ns() - start) * 1e-9, load);
+    emit(markdown, "\nwall time %.1f s; load average at end: %s\n", (double)(monotonic_clock_ns() - start) * 1e-9,
+         load);
     fclose(markdown);
     FILE *csv = open_output(dir, mode, "csv", csv_path, sizeof csv_path);
     write_csv(csv, mode, rows, count);

@@ -6,6 +6,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "monotonic_clock.h"
+
 int futex_wait_low32(cymade_atomic_u64 *word, uint32_t expected, const struct timespec *deadline) {
     /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, so a
      * spurious return can simply retry without recomputing the timeout. */
@@ -25,14 +27,8 @@ void futex_wake(cymade_atomic_u64 *word, int count) {
     syscall(SYS_futex, (uint32_t *)(void *)word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, count, NULL, NULL, 0);
 }
 
-uint64_t futex_monotonic_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
-
 struct timespec futex_deadline_after(uint64_t timeout_ns) {
-    uint64_t at = futex_monotonic_ns() + timeout_ns;
+    uint64_t at = monotonic_clock_ns() + timeout_ns;
     struct timespec deadline = {.tv_sec = (time_t)(at / 1000000000u), .tv_nsec = (long)(at % 1000000000u)};
     return deadline;
 }

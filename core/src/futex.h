@@ -24,6 +24,4 @@ void futex_wake(cymade_atomic_u64 *word, int count);
 /* CLOCK_MONOTONIC now + `timeout_ns`. */
 struct timespec futex_deadline_after(uint64_t timeout_ns);
 
-uint64_t futex_monotonic_ns(void);
-
 #endif /* CYMADE_FUTEX_H */

@@ -2,10 +2,11 @@
  * priority_classes.c - the urgent and background heaps and their state word
  * (priority_classes.h states the urgent and background rules).
  */
+#define _GNU_SOURCE /* clock_gettime (monotonic_clock.h) under -std=c11 */
 #include "priority_classes.h"
 
 #include "cymade/error.h"
-#include "futex.h"
+#include "monotonic_clock.h"
 
 /* How often an idle worker re-checks the background watch at most: the
  * bound on how late a background job may start. */
@@ -19,7 +20,7 @@ void priority_classes_init(priority_classes *classes) {
     classes->next_sequence = 0;
     classes->closed = false;
     classes->watched_completions = 0;
-    classes->watched_since_ns = futex_monotonic_ns();
+    classes->watched_since_ns = monotonic_clock_ns();
 }
 
 void priority_classes_destroy(priority_classes *classes) {
@@ -74,7 +75,7 @@ bool priority_classes_urgent_queued(priority_classes *classes) {
 
 cymade_future *priority_classes_take_background(priority_classes *classes, uint64_t foreground_completions,
                                                 uint64_t *wake_at) {
-    uint64_t now = futex_monotonic_ns();
+    uint64_t now = monotonic_clock_ns();
     cymade_future *job = NULL;
     pthread_mutex_lock(&classes->lock);
     if (foreground_completions != classes->watched_completions) {

@@ -20,7 +20,6 @@ extern "C" {
 namespace {
 
 using cymade_test::kMs;
-using cymade_test::NowNs;
 
 int NoJob(void *, void **) {
     return 0;
@@ -116,9 +115,9 @@ TEST_F(FutureTest, CancelFailsWhileRunningAndWhenDone) {
 
 TEST_F(FutureTest, WaitTimesOutOnPendingAndRunning) {
     EXPECT_EQ(cymade_future_wait(&future_, 0), CYMADE_ETIMEDOUT);
-    uint64_t start = NowNs();
+    uint64_t start = monotonic_clock_ns();
     EXPECT_EQ(cymade_future_wait(&future_, 20 * kMs), CYMADE_ETIMEDOUT);
-    EXPECT_GE(NowNs() - start, 20 * kMs) << "the timeout must not expire early";
+    EXPECT_GE(monotonic_clock_ns() - start, 20 * kMs) << "the timeout must not expire early";
     ASSERT_TRUE(future_start(&future_));
     EXPECT_EQ(cymade_future_wait(&future_, 5 * kMs), CYMADE_ETIMEDOUT);
     EXPECT_EQ(Waiters(), 0u) << "a timed-out waiter must withdraw its announcement";
@@ -157,8 +156,8 @@ TEST_F(FutureTest, CompletionWakesEverySleepingWaiter) {
         });
     }
     // The waiter count in the state word's high half tells us they announced.
-    uint64_t deadline = NowNs() + 10000 * kMs;
-    while (Waiters() < kWaiters && NowNs() < deadline) {
+    uint64_t deadline = monotonic_clock_ns() + 10000 * kMs;
+    while (Waiters() < kWaiters && monotonic_clock_ns() < deadline) {
         std::this_thread::yield();
     }
     ASSERT_EQ(Waiters(), (uint32_t)kWaiters);
@@ -205,8 +204,8 @@ TEST_F(FutureTest, WaitInterruptedBySignalReturnsEintr) {
     while (Waiters() < 1) {
         std::this_thread::yield();
     }
-    uint64_t deadline = NowNs() + 5000 * kMs;
-    while (!returned.load() && NowNs() < deadline) {
+    uint64_t deadline = monotonic_clock_ns() + 5000 * kMs;
+    while (!returned.load() && monotonic_clock_ns() < deadline) {
         pthread_kill(waiter.native_handle(), SIGUSR1);
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }

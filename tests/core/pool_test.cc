@@ -39,7 +39,6 @@ namespace {
 using cymade_test::Gate;
 using cymade_test::kMs;
 using cymade_test::kWaitLong;
-using cymade_test::NowNs;
 using cymade_test::ScopedTestAllocator;
 using cymade_test::TestAllocator;
 
@@ -65,7 +64,7 @@ int GateJob(void *arg, void **) {
     auto *a = static_cast<GateJobArg *>(arg);
     a->worker.store(cymade_pool_current_worker(a->pool));
     a->gate->Enter();
-    a->finished_ns.store(NowNs());
+    a->finished_ns.store(monotonic_clock_ns());
     return 0;
 }
 
@@ -76,7 +75,7 @@ struct OrderLog {
     void Record(int id) {
         std::lock_guard<std::mutex> lock(mutex);
         order.push_back(id);
-        start_ns.push_back(NowNs());
+        start_ns.push_back(monotonic_clock_ns());
     }
     std::vector<int> Order() {
         std::lock_guard<std::mutex> lock(mutex);
@@ -93,11 +92,11 @@ struct OrderArg {
 
 int OrderJob(void *arg, void **) {
     auto *a = static_cast<OrderArg *>(arg);
-    a->start_ns.store(NowNs());
+    a->start_ns.store(monotonic_clock_ns());
     if (a->log != nullptr) {
         a->log->Record(a->id);
     }
-    a->finish_ns.store(NowNs());
+    a->finish_ns.store(monotonic_clock_ns());
     return 0;
 }
 
@@ -221,14 +220,14 @@ class PoolTest : public ::testing::TestWithParam<const queue_strategy *> {
     // poll until they settle on what the test expects (or time out).
     template <typename Pred> cymade_pool_stats StatsWhen(Pred settled, cymade_worker_stats *per_worker) {
         cymade_pool_stats stats{};
-        uint64_t deadline = NowNs() + 10000 * kMs;
+        uint64_t deadline = monotonic_clock_ns() + 10000 * kMs;
         do {
             EXPECT_EQ(cymade_pool_get_stats(pool_, &stats, per_worker), CYMADE_OK);
             if (settled(stats)) {
                 break;
             }
             std::this_thread::yield();
-        } while (NowNs() < deadline);
+        } while (monotonic_clock_ns() < deadline);
         return stats;
     }
 
@@ -773,7 +772,7 @@ TEST_P(PoolTest, SeveralUrgentJobsMayRunAtOnce) {
 // A background job starts no sooner than `priority` ms after the last normal
 // job finished (or the pool started), lowest value first, FIFO among equals.
 TEST_P(PoolTest, BackgroundJobsRunLowestFirstAfterDelaySincePoolStart) {
-    uint64_t before_create = NowNs();
+    uint64_t before_create = monotonic_clock_ns();
     Create(1);
     OrderLog log;
     std::deque<OrderArg> args;
@@ -850,9 +849,9 @@ TEST_P(PoolTest, BackgroundRunsWithoutDelayAfterShutdown) {
     std::atomic<int> ran{0};
     cymade_future *bg = nullptr;
     ASSERT_EQ(cymade_pool_schedule(pool_, 60 * 60 * 1000, CountJob, &ran, &bg), CYMADE_OK); // an hour
-    uint64_t start = NowNs();
+    uint64_t start = monotonic_clock_ns();
     ASSERT_EQ(cymade_pool_shutdown(pool_, true, false), CYMADE_OK);
-    EXPECT_LT(NowNs() - start, 5000 * kMs);
+    EXPECT_LT(monotonic_clock_ns() - start, 5000 * kMs);
     EXPECT_EQ(cymade_future_get_state(bg), CYMADE_FUTURE_DONE);
     EXPECT_EQ(ran.load(), 1);
     cymade_future_release(bg);

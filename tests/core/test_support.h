@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "cymade/alloc.h"
+#include "cymade/internal/monotonic_clock.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define CYMADE_TEST_TSAN 1
@@ -32,12 +33,6 @@
 #endif
 
 namespace cymade_test {
-
-inline uint64_t NowNs() {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
 
 constexpr uint64_t kMs = 1000000u;
 constexpr int64_t kWaitLong = 10 * 1000 * (int64_t)kMs; // a generous "forever" for waits in tests

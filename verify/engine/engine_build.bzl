@@ -104,6 +104,7 @@ def engine_stress(name, srcs, args = [], data = [], env = {}, timeout_seconds = 
             visibility = ["//verify:__subpackages__"],
             deps = [
                 _ENGINE[variant],
+                "//core:monotonic_clock",
                 _BASELINES[variant],
                 "//core:engine_private_headers",
             ],
@@ -167,6 +168,7 @@ def engine_mutant(name, srcs, mutate, sed_script, expected_failure, engine = "ch
         linkopts = _TEST_LINKOPTS[engine],
         deps = [
             ":" + name + "_engine",
+            "//core:monotonic_clock",
             "//core:engine_private_headers",
         ],
         tags = ["no_sanitizer"],

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "cymade/pool.h"
+#include "monotonic_clock.h"
 #include "verify/stress/stress.h"
 
 #define MAIN_SLOT 0
@@ -37,12 +38,6 @@
 #define DELAY_MS 100
 #define FOREGROUND_MS 20
 #define URGENT_JOBS 8
-
-static uint64_t monotonic_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
 
 static void sleep_ms(unsigned ms) {
     struct timespec pause = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
@@ -118,7 +113,7 @@ static int foreground_job(void *arg, void **result) {
     timed_job *job = arg;
     sleep_ms(FOREGROUND_MS);
     /* relaxed: read after the future's wait, which orders it. */
-    cymade_atomic_u64_store(&job->at_ns, monotonic_ns(), memory_order_relaxed);
+    cymade_atomic_u64_store(&job->at_ns, monotonic_clock_ns(), memory_order_relaxed);
     return 0;
 }
 
@@ -126,7 +121,7 @@ static int background_job(void *arg, void **result) {
     (void)result;
     timed_job *job = arg;
     /* relaxed: read after the future's wait, which orders it. */
-    cymade_atomic_u64_store(&job->at_ns, monotonic_ns(), memory_order_relaxed);
+    cymade_atomic_u64_store(&job->at_ns, monotonic_clock_ns(), memory_order_relaxed);
     return 0;
 }
 
@@ -287,8 +282,8 @@ static int urgent_writer(void *arg, void **result) {
     while (cymade_atomic_u64_load(&state->holder_done, memory_order_acquire) == 0) {
         sched_yield();
     }
-    uint64_t until = monotonic_ns() + URGENT_FIRST_HOLD_NS;
-    while (monotonic_ns() < until) {
+    uint64_t until = monotonic_clock_ns() + URGENT_FIRST_HOLD_NS;
+    while (monotonic_clock_ns() < until) {
     }
     state->urgent_wrote++;
     return 0;

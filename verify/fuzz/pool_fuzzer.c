@@ -53,6 +53,7 @@
 #include "cymade/error.h"
 #include "cymade/future.h"
 #include "cymade/pool.h"
+#include "monotonic_clock.h"
 #include "baseline_strategies.h"
 
 #define MAX_OPS 64
@@ -114,12 +115,6 @@ static unsigned pick(byte_reader *input, unsigned count) {
 
 static bool pick_bool(byte_reader *input) {
     return next_byte(input) & 1;
-}
-
-static uint64_t monotonic_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
 /* ---------------------------------------------------------------------------
@@ -217,15 +212,15 @@ static void check_urgent_rule(const job_record *job) {
 }
 
 static void check_background_rule(const job_record *job) {
-    uint64_t waited_ns = monotonic_ns() - current.created_ns;
+    uint64_t waited_ns = monotonic_clock_ns() - current.created_ns;
     CHECK(atomic_load(&current.shutdown_begun) || waited_ns >= (uint64_t)job->priority * NS_PER_MS,
           "background job %zu (priority %lld ms) started %llu ns after the pool was created", job->index,
           (long long)job->priority, (unsigned long long)waited_ns);
 }
 
 static void spin_for(unsigned nanoseconds) {
-    uint64_t until = monotonic_ns() + nanoseconds;
-    while (monotonic_ns() < until) {
+    uint64_t until = monotonic_clock_ns() + nanoseconds;
+    while (monotonic_clock_ns() < until) {
     }
 }
 
@@ -278,7 +273,7 @@ static int create_pool(size_t workers, const queue_strategy *strategy, size_t ri
     options.ring_capacity = ring_capacity;
     reset_session();
     current.workers = workers;
-    current.created_ns = monotonic_ns(); /* before: the pool's own clock starts later */
+    current.created_ns = monotonic_clock_ns(); /* before: the pool's own clock starts later */
     unsigned failures_before = atomic_load(&allocation_failures);
     int rc = pool_create_with_strategy(&current.pool, &options, strategy);
     CHECK(rc == CYMADE_OK || rc == CYMADE_EAGAIN || (rc == CYMADE_ENOMEM && out_of_memory_allowed(failures_before)),

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "monotonic_clock.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,12 +42,6 @@ static uint64_t rng_next(void) {
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
     return rng_state * UINT64_C(2685821657736338717);
-}
-
-static double seconds_since(const struct timespec *start) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
 static const seed_input *load_seed(const char *path) {
@@ -103,10 +99,9 @@ int main(int argc, char **argv) {
         LLVMFuzzerTestOneInput(seed->bytes, seed->size);
         runs++;
     }
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    uint64_t start_ns = monotonic_clock_ns();
     uint8_t scratch[MAX_INPUT];
-    while (seed_count > 0 && seconds_since(&start) < seconds) {
+    while (seed_count > 0 && (double)(monotonic_clock_ns() - start_ns) / 1e9 < seconds) {
         const seed_input *seed = &seeds[rng_next() % seed_count];
         memcpy(scratch, seed->bytes, seed->size);
         LLVMFuzzerTestOneInput(scratch, mutate(scratch, seed->size));

@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "cymade/internal/monotonic_clock.h"
 #include "harness.h"
 #include "tests.h"
 
@@ -99,12 +99,6 @@ static bool verdict_holds(litmus_verdict verdict, long witnesses) {
     return false;
 }
 
-static double seconds_since(const struct timespec *start) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 int main(int argc, char **argv) {
     const char *filter = argc > 1 ? argv[1] : NULL;
     const char *kinds_path = getenv("CYMADE_LITMUS_KINDS");
@@ -117,8 +111,7 @@ int main(int argc, char **argv) {
     int skipped = 0;
 
     const long iterations = litmus_iterations();
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    uint64_t start_ns = monotonic_clock_ns();
 
     printf("| test | threads | iterations | witnesses | expected | result |\n");
     printf("|---|---|---|---|---|---|\n");
@@ -169,7 +162,8 @@ int main(int argc, char **argv) {
         }
     }
 
-    printf("\nlitmus: %d CPUs, wall time %.1f s\n", litmus_cpu_count(), seconds_since(&start));
+    printf("\nlitmus: %d CPUs, wall time %.1f s\n", litmus_cpu_count(),
+           (double)(monotonic_clock_ns() - start_ns) / 1e9);
     if (skipped > 0) {
         printf("litmus: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
     } else {

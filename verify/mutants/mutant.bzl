@@ -9,7 +9,7 @@ the header changed) fails the build instead of passing vacuously.
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
 
-def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], data = [], copts = [], linkopts = []):
+def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], data = [], env = {}, tags = [], copts = [], linkopts = []):
     """Declares <name>_is_caught, a test that passes only if the suite rejects the mutant.
 
     Args:
@@ -19,6 +19,8 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], dat
       expected_failure: an extended regex the failing suite's output must match.
       args: arguments for the suite binary (e.g. a litmus test filter).
       data: files the suite reads at run time (e.g. litmus kinds.txt).
+      env: environment for the suite (e.g. more litmus iterations).
+      tags: more tags for the test (e.g. exclusive, for a litmus run).
       copts: extra compile options for the suite (e.g. -fsanitize=thread).
       linkopts: extra link options for the suite.
     """
@@ -41,7 +43,10 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], dat
         srcs = [suite_srcs],
         copts = ["-O2"] + copts,
         linkopts = ["-pthread"] + linkopts,
-        deps = [":" + name + "_atomic"],
+        deps = [
+            ":" + name + "_atomic",
+            "//core:monotonic_clock",
+        ],
         tags = ["no_sanitizer"],
         testonly = True,
     )
@@ -51,6 +56,8 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], dat
         expected_failure = expected_failure,
         args = args,
         data = data,
+        env = env,
+        tags = tags,
     )
 
 def mutant_is_caught_test(name, binary, expected_failure, args = [], data = [], env = {}, tags = []):

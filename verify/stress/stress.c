@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cymade/atomic.h"
+#include "cymade/internal/monotonic_clock.h"
 
 /* Fixed so that runs are repeatable unless a seed is asked for. */
 #define STRESS_DEFAULT_SEED UINT64_C(0x5EEDC0DE2024)
@@ -70,19 +71,11 @@ void stress_maybe_yield(stress_rng *rng) {
 }
 
 stress_deadline stress_deadline_after(double seconds) {
-    stress_deadline deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline.end);
-    long long nanoseconds = deadline.end.tv_nsec + (long long)(seconds * 1e9);
-    deadline.end.tv_sec += (time_t)(nanoseconds / 1000000000);
-    deadline.end.tv_nsec = (long)(nanoseconds % 1000000000);
-    return deadline;
+    return (stress_deadline){.end_ns = monotonic_clock_ns() + (uint64_t)(seconds * 1e9)};
 }
 
 bool stress_deadline_passed(const stress_deadline *deadline) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return now.tv_sec > deadline->end.tv_sec ||
-           (now.tv_sec == deadline->end.tv_sec && now.tv_nsec >= deadline->end.tv_nsec);
+    return monotonic_clock_ns() >= deadline->end_ns;
 }
 
 void stress_check(stress_tally *tally, bool ok, const char *expression, const char *file, int line) {
@@ -159,12 +152,6 @@ static pthread_t watchdog_thread;
 static const char *watchdog_test_name;
 static uint64_t watchdog_limit_ns;
 
-static uint64_t monotonic_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
-
 /* Prints `text` with its `#` replaced by `number`. */
 static void print_numbered(const char *text, uint64_t number) {
     for (const char *c = text; *c != '\0'; c++) {
@@ -209,11 +196,11 @@ static void check_slots(watch_view *views, uint64_t now) {
 static void *watchdog_main(void *argument) {
     (void)argument;
     watch_view views[STRESS_WATCH_SLOTS] = {{0}};
-    uint64_t last_tick = monotonic_ns();
+    uint64_t last_tick = monotonic_clock_ns();
     while (cymade_atomic_u64_load(&watchdog_stopping, memory_order_relaxed) == 0) {
         struct timespec tick = {.tv_sec = 0, .tv_nsec = WATCHDOG_TICK_NS};
         nanosleep(&tick, NULL);
-        uint64_t now = monotonic_ns();
+        uint64_t now = monotonic_clock_ns();
         /* A tick far too late means this whole process was not scheduled
          * (a loaded machine): nobody could make progress, so start afresh. */
         if (now - last_tick > watchdog_limit_ns / 2) {

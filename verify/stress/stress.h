@@ -56,7 +56,7 @@ uint64_t stress_rng_below(stress_rng *rng, uint64_t bound);
 void stress_maybe_yield(stress_rng *rng);
 
 typedef struct stress_deadline {
-    struct timespec end;
+    uint64_t end_ns; /* on the monotonic clock (core/src/monotonic_clock.h) */
 } stress_deadline;
 
 stress_deadline stress_deadline_after(double seconds);

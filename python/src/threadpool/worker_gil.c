@@ -1,9 +1,9 @@
 #include "worker_gil.h"
 
-#include <time.h>
+#include "cymade/internal/monotonic_clock.h"
 
 /* Thread-locals of a worker thread; NULL/false on every other thread.
- * initial-exec, as in core/src/pool.c: no __tls_get_addr call per job. */
+ * initial-exec, as in core/src/worker.h: no __tls_get_addr call per job. */
 #define WORKER_TLS _Thread_local __attribute__((tls_model("initial-exec")))
 
 static WORKER_TLS PyThreadState *worker_thread_state;
@@ -12,12 +12,6 @@ static WORKER_TLS unsigned jobs_since_clock_check;
 static WORKER_TLS int64_t gil_held_since_ns;
 static WORKER_TLS int64_t gil_hold_limit_ns;
 static WORKER_TLS const cymade_atomic_u64 *worker_broken_flag;
-
-static int64_t monotonic_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-}
 
 /* Two switch intervals (sys.getswitchinterval(), read once per worker). */
 static int64_t read_gil_hold_limit_ns(void) {
@@ -37,7 +31,7 @@ void worker_gil_enter(const cymade_atomic_u64 *broken) {
     worker_holds_gil = true;
     jobs_since_clock_check = 0;
     gil_hold_limit_ns = read_gil_hold_limit_ns();
-    gil_held_since_ns = monotonic_ns();
+    gil_held_since_ns = (int64_t)monotonic_clock_ns();
     worker_broken_flag = broken;
 }
 
@@ -53,7 +47,7 @@ void worker_gil_hold(void) {
         PyEval_RestoreThread(worker_thread_state);
         worker_holds_gil = true;
         jobs_since_clock_check = 0;
-        gil_held_since_ns = monotonic_ns();
+        gil_held_since_ns = (int64_t)monotonic_clock_ns();
     }
 }
 
@@ -78,11 +72,11 @@ void worker_gil_yield_if_due(void) {
         return;
     }
     jobs_since_clock_check = 0;
-    int64_t now = monotonic_ns();
+    int64_t now = (int64_t)monotonic_clock_ns();
     if (now - gil_held_since_ns >= gil_hold_limit_ns) {
         PyEval_SaveThread();
         PyEval_RestoreThread(worker_thread_state);
-        gil_held_since_ns = monotonic_ns();
+        gil_held_since_ns = (int64_t)monotonic_clock_ns();
     }
 }
 
