@@ -482,18 +482,18 @@ static bool f64_fetch_div_witness(const litmus_record *record) {
     return f64_lost_update(record, (f64_serialisations){12.0, 6.0, 2.0, 4.0, 2.0});
 }
 
-/* The CAS loop behind every fetch_OP on doubles, called directly with two
- * different operations racing: 1.0 + 1.0 then * 3.0 is 6.0, 1.0 * 3.0 then
- * + 1.0 is 4.0. */
-static void f64_fetch_op_t0(litmus_record *record) {
-    record->thread[0].r[0].f64 = cymade_atomic_f64_fetch_op(&record->x.f64, CYMADE_F64_ADD, 1.0, memory_order_relaxed);
+/* The CAS loop every fetch_OP on doubles shares, with two different
+ * operations racing: 1.0 + 1.0 then * 3.0 is 6.0, 1.0 * 3.0 then + 1.0 is
+ * 4.0. */
+static void f64_add_mul_t0(litmus_record *record) {
+    record->thread[0].r[0].f64 = cymade_atomic_f64_fetch_add(&record->x.f64, 1.0, memory_order_relaxed);
 }
 
-static void f64_fetch_op_t1(litmus_record *record) {
-    record->thread[1].r[0].f64 = cymade_atomic_f64_fetch_op(&record->x.f64, CYMADE_F64_MUL, 3.0, memory_order_relaxed);
+static void f64_add_mul_t1(litmus_record *record) {
+    record->thread[1].r[0].f64 = cymade_atomic_f64_fetch_mul(&record->x.f64, 3.0, memory_order_relaxed);
 }
 
-static bool f64_fetch_op_witness(const litmus_record *record) {
+static bool f64_add_mul_witness(const litmus_record *record) {
     return f64_lost_update(record, (f64_serialisations){1.0, 2.0, 6.0, 3.0, 4.0});
 }
 
@@ -600,7 +600,7 @@ const litmus_test litmus_rmw_tests[] = {
     RMW_TEST("RMW+rlx[f64.fetch_sub]", init_f64_two, f64_fetch_sub_t0, f64_fetch_sub_t1, f64_fetch_sub_witness),
     RMW_TEST("RMW+rlx[f64.fetch_mul]", init_f64_one, f64_fetch_mul_t0, f64_fetch_mul_t1, f64_fetch_mul_witness),
     RMW_TEST("RMW+rlx[f64.fetch_div]", init_f64_twelve, f64_fetch_div_t0, f64_fetch_div_t1, f64_fetch_div_witness),
-    RMW_TEST("RMW+rlx[f64.fetch_op]", init_f64_one, f64_fetch_op_t0, f64_fetch_op_t1, f64_fetch_op_witness),
+    RMW_TEST("RMW+rlx[f64.fetch_add+fetch_mul]", init_f64_one, f64_add_mul_t0, f64_add_mul_t1, f64_add_mul_witness),
     RMW_TEST("RMW+rlx[ptr.exchange]", init_ptr_null, ptr_exchange_t0, ptr_exchange_t1, ptr_exchange_witness),
     RMW_TEST("RMW+rlx[ptr.cas_strong]", init_ptr_null, ptr_cas_strong_t0, ptr_cas_strong_t1, ptr_cas_strong_witness),
     RMW_TEST("RMW+rlx[ptr.cas_weak]", init_ptr_ladder, ptr_cas_weak_t0, ptr_cas_weak_t1, ptr_cas_weak_witness),

@@ -70,65 +70,51 @@ static void test_exchange(memory_order order) {
     CHECK(cymade_atomic_f64_load(&a, memory_order_relaxed) == 3.25);
 }
 
-/* The named wrapper for each operation, so each one is exercised directly. */
-static double (*const NAMED_FETCH[])(cymade_atomic_f64 *, double, memory_order) = {
-    [CYMADE_F64_ADD] = cymade_atomic_f64_fetch_add,
-    [CYMADE_F64_SUB] = cymade_atomic_f64_fetch_sub,
-    [CYMADE_F64_MUL] = cymade_atomic_f64_fetch_mul,
-    [CYMADE_F64_DIV] = cymade_atomic_f64_fetch_div,
-};
+/* The fetch operation under test. */
+typedef double (*fetch_fn)(cymade_atomic_f64 *a, double v, memory_order order);
+
+static const fetch_fn FETCH_ADD = cymade_atomic_f64_fetch_add;
+static const fetch_fn FETCH_SUB = cymade_atomic_f64_fetch_sub;
+static const fetch_fn FETCH_MUL = cymade_atomic_f64_fetch_mul;
+static const fetch_fn FETCH_DIV = cymade_atomic_f64_fetch_div;
 
 /* Runs one fetch operation on a fresh object and checks the old value it
  * returns and the new value it leaves behind, both bitwise. */
-static void check_fetch(cymade_f64_op op, double initial, double operand, uint64_t expected_bits, memory_order order) {
+static void check_fetch(fetch_fn fetch, double initial, double operand, uint64_t expected_bits, memory_order order) {
     cymade_atomic_f64 a;
     cymade_atomic_f64_init(&a, initial);
-    CHECK(same_bits(NAMED_FETCH[op](&a, operand, order), cymade_f64_to_bits(initial)));
-    CHECK(same_bits(cymade_atomic_f64_load(&a, memory_order_relaxed), expected_bits));
-
-    /* The generic entry point the named wrappers share must agree. */
-    cymade_atomic_f64_init(&a, initial);
-    CHECK(same_bits(cymade_atomic_f64_fetch_op(&a, op, operand, order), cymade_f64_to_bits(initial)));
+    CHECK(same_bits(fetch(&a, operand, order), cymade_f64_to_bits(initial)));
     CHECK(same_bits(cymade_atomic_f64_load(&a, memory_order_relaxed), expected_bits));
 }
 
 /* NaN results are checked as "is a NaN": IEEE-754 fixes that an invalid
  * operation yields a NaN, not which payload. */
-static void check_fetch_yields_nan(cymade_f64_op op, double initial, double operand, memory_order order) {
+static void check_fetch_yields_nan(fetch_fn fetch, double initial, double operand, memory_order order) {
     cymade_atomic_f64 a;
     cymade_atomic_f64_init(&a, initial);
-    CHECK(same_bits(cymade_atomic_f64_fetch_op(&a, op, operand, order), cymade_f64_to_bits(initial)));
+    CHECK(same_bits(fetch(&a, operand, order), cymade_f64_to_bits(initial)));
     CHECK(isnan(cymade_atomic_f64_load(&a, memory_order_relaxed)));
 }
 
 static void test_fetch_ops(memory_order order) {
-    ops_context("f64 fetch_op order=%s", ops_order_name(order));
-    check_fetch(CYMADE_F64_ADD, 1.5, 2.25, cymade_f64_to_bits(3.75), order);
-    check_fetch(CYMADE_F64_ADD, -0.0, 0.0, POSITIVE_ZERO_BITS, order);
-    check_fetch(CYMADE_F64_ADD, -0.0, -0.0, NEGATIVE_ZERO_BITS, order);
-    check_fetch(CYMADE_F64_ADD, 9007199254740992.0, 1.0, cymade_f64_to_bits(9007199254740992.0), order);
-    check_fetch(CYMADE_F64_SUB, 1.0, 3.0, cymade_f64_to_bits(-2.0), order);
-    check_fetch(CYMADE_F64_SUB, 0.0, 0.0, POSITIVE_ZERO_BITS, order);
-    check_fetch(CYMADE_F64_SUB, -0.0, 0.0, NEGATIVE_ZERO_BITS, order);
-    check_fetch(CYMADE_F64_MUL, -2.0, 3.5, cymade_f64_to_bits(-7.0), order);
-    check_fetch(CYMADE_F64_MUL, 0.0, -1.0, NEGATIVE_ZERO_BITS, order);
-    check_fetch(CYMADE_F64_DIV, 7.0, 2.0, cymade_f64_to_bits(3.5), order);
-    check_fetch(CYMADE_F64_DIV, 1.0, 0.0, cymade_f64_to_bits(INFINITY), order);
-    check_fetch(CYMADE_F64_DIV, -1.0, 0.0, cymade_f64_to_bits(-INFINITY), order);
-    check_fetch(CYMADE_F64_DIV, 1.0, -0.0, cymade_f64_to_bits(-INFINITY), order);
-    check_fetch_yields_nan(CYMADE_F64_DIV, 0.0, 0.0, order);
-    check_fetch_yields_nan(CYMADE_F64_SUB, INFINITY, INFINITY, order);
-    check_fetch_yields_nan(CYMADE_F64_MUL, 0.0, INFINITY, order);
-    check_fetch_yields_nan(CYMADE_F64_ADD, cymade_f64_from_bits(NAN_PAYLOAD_1_BITS), 1.0, order);
-}
-
-static void test_apply(void) {
-    ops_context("f64 apply");
-    CHECK(cymade_f64_apply(CYMADE_F64_ADD, 6.0, 1.5) == 7.5);
-    CHECK(cymade_f64_apply(CYMADE_F64_SUB, 6.0, 1.5) == 4.5);
-    CHECK(cymade_f64_apply(CYMADE_F64_MUL, 6.0, 1.5) == 9.0);
-    CHECK(cymade_f64_apply(CYMADE_F64_DIV, 6.0, 1.5) == 4.0);
-    CHECK(same_bits(cymade_f64_apply(CYMADE_F64_DIV, -6.0, 0.0), cymade_f64_to_bits(-INFINITY)));
+    ops_context("f64 fetch_add/sub/mul/div order=%s", ops_order_name(order));
+    check_fetch(FETCH_ADD, 1.5, 2.25, cymade_f64_to_bits(3.75), order);
+    check_fetch(FETCH_ADD, -0.0, 0.0, POSITIVE_ZERO_BITS, order);
+    check_fetch(FETCH_ADD, -0.0, -0.0, NEGATIVE_ZERO_BITS, order);
+    check_fetch(FETCH_ADD, 9007199254740992.0, 1.0, cymade_f64_to_bits(9007199254740992.0), order);
+    check_fetch(FETCH_SUB, 1.0, 3.0, cymade_f64_to_bits(-2.0), order);
+    check_fetch(FETCH_SUB, 0.0, 0.0, POSITIVE_ZERO_BITS, order);
+    check_fetch(FETCH_SUB, -0.0, 0.0, NEGATIVE_ZERO_BITS, order);
+    check_fetch(FETCH_MUL, -2.0, 3.5, cymade_f64_to_bits(-7.0), order);
+    check_fetch(FETCH_MUL, 0.0, -1.0, NEGATIVE_ZERO_BITS, order);
+    check_fetch(FETCH_DIV, 7.0, 2.0, cymade_f64_to_bits(3.5), order);
+    check_fetch(FETCH_DIV, 1.0, 0.0, cymade_f64_to_bits(INFINITY), order);
+    check_fetch(FETCH_DIV, -1.0, 0.0, cymade_f64_to_bits(-INFINITY), order);
+    check_fetch(FETCH_DIV, 1.0, -0.0, cymade_f64_to_bits(-INFINITY), order);
+    check_fetch_yields_nan(FETCH_DIV, 0.0, 0.0, order);
+    check_fetch_yields_nan(FETCH_SUB, INFINITY, INFINITY, order);
+    check_fetch_yields_nan(FETCH_MUL, 0.0, INFINITY, order);
+    check_fetch_yields_nan(FETCH_ADD, cymade_f64_from_bits(NAN_PAYLOAD_1_BITS), 1.0, order);
 }
 
 static void test_compare_exchange_strong(ops_cas_orders orders) {
@@ -193,7 +179,6 @@ static void test_compare_exchange_weak(ops_cas_orders orders) {
 void ops_test_f64(void) {
     test_bits_round_trip();
     test_init_load_store();
-    test_apply();
     for (size_t i = 0; i < OPS_RMW_ORDER_COUNT; i++) {
         test_exchange(OPS_RMW_ORDERS[i]);
         test_fetch_ops(OPS_RMW_ORDERS[i]);

@@ -73,15 +73,6 @@ static bool fetch_div_observe(orders_flag *flag, memory_order order) {
     return cymade_atomic_f64_fetch_div(&flag->f64, 1.0, order) == PUBLISHED;
 }
 
-/* The loop the named fetch_OPs share, called directly with its own op. */
-static bool fetch_op_publish(orders_flag *flag, memory_order order) {
-    return cymade_atomic_f64_fetch_op(&flag->f64, CYMADE_F64_SUB, -1.0, order) == 0.0;
-}
-
-static bool fetch_op_observe(orders_flag *flag, memory_order order) {
-    return cymade_atomic_f64_fetch_op(&flag->f64, CYMADE_F64_SUB, 0.0, order) == PUBLISHED;
-}
-
 /* Nothing else writes while the writer publishes, so the strong form
  * succeeds at once. */
 static bool compare_exchange_strong_publish(orders_flag *flag, memory_order order) {
@@ -138,7 +129,6 @@ static const orders_operation F64_OPERATIONS[] = {
     {"fetch_sub", ORDERS_READ_MODIFY_WRITE, init_two, fetch_sub_publish, fetch_sub_observe, NULL},
     {"fetch_mul", ORDERS_READ_MODIFY_WRITE, init_half, fetch_mul_publish, fetch_mul_observe, NULL},
     {"fetch_div", ORDERS_READ_MODIFY_WRITE, init_two, fetch_div_publish, fetch_div_observe, NULL},
-    {"fetch_op", ORDERS_READ_MODIFY_WRITE, init_zero, fetch_op_publish, fetch_op_observe, NULL},
     {"compare_exchange_strong", ORDERS_COMPARE_EXCHANGE, init_zero, compare_exchange_strong_publish,
      compare_exchange_strong_observe, compare_exchange_strong_observe_failing},
     {"compare_exchange_weak", ORDERS_COMPARE_EXCHANGE, init_zero, compare_exchange_weak_publish,

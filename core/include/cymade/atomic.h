@@ -216,56 +216,52 @@ CYMADE_ALWAYS_INLINE bool cymade_atomic_f64_compare_exchange_weak(cymade_atomic_
     return stored;
 }
 
-typedef enum cymade_f64_op {
-    CYMADE_F64_ADD,
-    CYMADE_F64_SUB,
-    CYMADE_F64_MUL,
-    CYMADE_F64_DIV,
-} cymade_f64_op;
-
-CYMADE_ALWAYS_INLINE double cymade_f64_apply(cymade_f64_op op, double lhs, double rhs) {
-    switch (op) {
-    case CYMADE_F64_ADD: return lhs + rhs;
-    case CYMADE_F64_SUB: return lhs - rhs;
-    case CYMADE_F64_MUL: return lhs * rhs;
-    case CYMADE_F64_DIV: return lhs / rhs;
-    }
-    return lhs;
-}
-
-/* CAS loop shared by the fetch_* operations on doubles.  The successful CAS
- * uses `order`; the failed one only reloads, so it is relaxed unless `order`
- * asks for acquire semantics (the value read feeds the next attempt only). */
-CYMADE_ALWAYS_INLINE double cymade_atomic_f64_fetch_op(cymade_atomic_f64 *a, cymade_f64_op op, double v,
-                                                       memory_order order) {
-    memory_order failure = (order == memory_order_seq_cst)                                    ? memory_order_seq_cst
-                           : (order == memory_order_acquire || order == memory_order_acq_rel) ? memory_order_acquire
-                                                                                              : memory_order_relaxed;
-    uint64_t old_bits = atomic_load_explicit(&a->bits, failure);
-    while (!atomic_compare_exchange_weak_explicit(
-        &a->bits, &old_bits, cymade_f64_to_bits(cymade_f64_apply(op, cymade_f64_from_bits(old_bits), v)), order,
-        failure)) {
-    }
-    return cymade_f64_from_bits(old_bits);
-}
+/* The CAS loop behind fetch_add/sub/mul/div on doubles: stores the value
+ * `arithmetic` v (`arithmetic` is an operator) and leaves the value before
+ * in `old_bits`.  The successful CAS uses `order`; a failed one only
+ * reloads, so it is relaxed unless `order` asks for acquire semantics (the
+ * value read feeds the next attempt only).  A macro, #undef'd after its four
+ * uses: not part of the API. */
+#define CYMADE_ATOMIC_F64_CAS_LOOP_(a, old_bits, arithmetic, v, order)                                        \
+    do {                                                                                                      \
+        memory_order failure_order = (order) == memory_order_seq_cst ? memory_order_seq_cst                   \
+                                     : ((order) == memory_order_acquire || (order) == memory_order_acq_rel)   \
+                                         ? memory_order_acquire                                               \
+                                         : memory_order_relaxed;                                              \
+        old_bits = atomic_load_explicit(&(a)->bits, failure_order);                                           \
+        while (!atomic_compare_exchange_weak_explicit(                                                        \
+            &(a)->bits, &old_bits, cymade_f64_to_bits(cymade_f64_from_bits(old_bits) arithmetic(v)), (order), \
+            failure_order)) {                                                                                 \
+        }                                                                                                     \
+    } while (0)
 
 /* fetch_OP on doubles: value = value OP v, atomically (a CAS loop); returns
  * the value before.  Lock-free, not wait-free. */
 CYMADE_ALWAYS_INLINE double cymade_atomic_f64_fetch_add(cymade_atomic_f64 *a, double v, memory_order order) {
-    return cymade_atomic_f64_fetch_op(a, CYMADE_F64_ADD, v, order);
+    uint64_t old_bits;
+    CYMADE_ATOMIC_F64_CAS_LOOP_(a, old_bits, +, v, order);
+    return cymade_f64_from_bits(old_bits);
 }
 
 CYMADE_ALWAYS_INLINE double cymade_atomic_f64_fetch_sub(cymade_atomic_f64 *a, double v, memory_order order) {
-    return cymade_atomic_f64_fetch_op(a, CYMADE_F64_SUB, v, order);
+    uint64_t old_bits;
+    CYMADE_ATOMIC_F64_CAS_LOOP_(a, old_bits, -, v, order);
+    return cymade_f64_from_bits(old_bits);
 }
 
 CYMADE_ALWAYS_INLINE double cymade_atomic_f64_fetch_mul(cymade_atomic_f64 *a, double v, memory_order order) {
-    return cymade_atomic_f64_fetch_op(a, CYMADE_F64_MUL, v, order);
+    uint64_t old_bits;
+    CYMADE_ATOMIC_F64_CAS_LOOP_(a, old_bits, *, v, order);
+    return cymade_f64_from_bits(old_bits);
 }
 
 CYMADE_ALWAYS_INLINE double cymade_atomic_f64_fetch_div(cymade_atomic_f64 *a, double v, memory_order order) {
-    return cymade_atomic_f64_fetch_op(a, CYMADE_F64_DIV, v, order);
+    uint64_t old_bits;
+    CYMADE_ATOMIC_F64_CAS_LOOP_(a, old_bits, /, v, order);
+    return cymade_f64_from_bits(old_bits);
 }
+
+#undef CYMADE_ATOMIC_F64_CAS_LOOP_
 
 /* ---------------------------------------------------------------------------
  * Pointers.
@@ -316,5 +312,8 @@ CYMADE_ALWAYS_INLINE void cymade_atomic_thread_fence(memory_order order) {
 CYMADE_ALWAYS_INLINE void cymade_atomic_signal_fence(memory_order order) {
     atomic_signal_fence(order);
 }
+
+/* The helper macro above is the header's own, not part of the API. */
+#undef CYMADE_ALWAYS_INLINE
 
 #endif /* CYMADE_ATOMIC_H */
