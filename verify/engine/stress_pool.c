@@ -12,6 +12,8 @@
  * submitting.  Checks:
  *   - every accepted submit ends DONE xor CANCELLED, and its job ran exactly
  *     once iff DONE (a per-job counter); a successful cancel means CANCELLED;
+ *     without cancel_pending, a job nobody cancelled ends DONE (a shutdown
+ *     that waits runs what was queued);
  *   - a submit that starts after shutdown returned gets CYMADE_ESHUTDOWN;
  *   - urgent rule: no normal or background job STARTS while an urgent job
  *     is running.  A job's body cannot see when its worker decided to start
@@ -202,6 +204,8 @@ static void run_pool(const stress_options *options) {
                 STRESS_CHECK(&stress_main_tally, state == CYMADE_FUTURE_DONE || state == CYMADE_FUTURE_CANCELLED);
                 STRESS_CHECK(&stress_main_tally, runs == (state == CYMADE_FUTURE_DONE ? 1u : 0u));
                 STRESS_CHECK(&stress_main_tally, !job->cancelled_by_us || state == CYMADE_FUTURE_CANCELLED);
+                STRESS_CHECK(&stress_main_tally,
+                             r->cancel_pending || job->cancelled_by_us || state == CYMADE_FUTURE_DONE);
                 if (state == CYMADE_FUTURE_DONE) {
                     STRESS_CHECK(&stress_main_tally, cymade_future_result(job->future) == job);
                     done++;
