@@ -46,6 +46,7 @@ def atomic_mutant(name, sed_script, suite_srcs, expected_failure, args = [], dat
         deps = [
             ":" + name + "_atomic",
             "//core:monotonic_clock",
+            "//verify:memory_order_name",
         ],
         tags = ["no_sanitizer"],
         testonly = True,

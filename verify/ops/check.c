@@ -28,18 +28,6 @@ int ops_report(void) {
     return checks_failed == 0 ? 0 : 1;
 }
 
-const char *ops_order_name(memory_order order) {
-    switch (order) {
-    case memory_order_relaxed: return "relaxed";
-    case memory_order_consume: return "consume";
-    case memory_order_acquire: return "acquire";
-    case memory_order_release: return "release";
-    case memory_order_acq_rel: return "acq_rel";
-    case memory_order_seq_cst: return "seq_cst";
-    }
-    return "invalid";
-}
-
 const memory_order OPS_LOAD_ORDERS[] = {
     memory_order_relaxed,
     memory_order_consume,

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "verify/memory_order_name.h"
+
 #define CHECK(cond) ops_check((cond), #cond, __FILE__, __LINE__)
 
 void ops_check(bool ok, const char *expression, const char *file, int line);
@@ -22,8 +24,6 @@ void ops_context(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints the summary line; returns the process exit status. */
 int ops_report(void);
-
-const char *ops_order_name(memory_order order);
 
 /* The orders C11 7.17.3 allows for each kind of access. */
 extern const memory_order OPS_LOAD_ORDERS[];

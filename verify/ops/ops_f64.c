@@ -45,12 +45,12 @@ static void test_init_load_store(void) {
     cymade_atomic_f64 a;
     for (size_t l = 0; l < OPS_LOAD_ORDER_COUNT; l++) {
         memory_order load = OPS_LOAD_ORDERS[l];
-        ops_context("f64 init+load load=%s", ops_order_name(load));
+        ops_context("f64 init+load load=%s", memory_order_name(load));
         cymade_atomic_f64_init(&a, -0.0);
         CHECK(same_bits(cymade_atomic_f64_load(&a, load), NEGATIVE_ZERO_BITS));
         for (size_t s = 0; s < OPS_STORE_ORDER_COUNT; s++) {
             memory_order store = OPS_STORE_ORDERS[s];
-            ops_context("f64 store=%s load=%s", ops_order_name(store), ops_order_name(load));
+            ops_context("f64 store=%s load=%s", memory_order_name(store), memory_order_name(load));
             cymade_atomic_f64_store(&a, cymade_f64_from_bits(NAN_PAYLOAD_2_BITS), store);
             CHECK(same_bits(cymade_atomic_f64_load(&a, load), NAN_PAYLOAD_2_BITS));
             cymade_atomic_f64_store(&a, 0.0, store);
@@ -63,7 +63,7 @@ static void test_init_load_store(void) {
 
 static void test_exchange(memory_order order) {
     cymade_atomic_f64 a;
-    ops_context("f64 exchange order=%s", ops_order_name(order));
+    ops_context("f64 exchange order=%s", memory_order_name(order));
     cymade_atomic_f64_init(&a, cymade_f64_from_bits(NAN_PAYLOAD_1_BITS));
     CHECK(same_bits(cymade_atomic_f64_exchange(&a, -0.0, order), NAN_PAYLOAD_1_BITS));
     CHECK(same_bits(cymade_atomic_f64_exchange(&a, 3.25, order), NEGATIVE_ZERO_BITS));
@@ -97,7 +97,7 @@ static void check_fetch_yields_nan(fetch_fn fetch, double initial, double operan
 }
 
 static void test_fetch_ops(memory_order order) {
-    ops_context("f64 fetch_add/sub/mul/div order=%s", ops_order_name(order));
+    ops_context("f64 fetch_add/sub/mul/div order=%s", memory_order_name(order));
     check_fetch(FETCH_ADD, 1.5, 2.25, cymade_f64_to_bits(3.75), order);
     check_fetch(FETCH_ADD, -0.0, 0.0, POSITIVE_ZERO_BITS, order);
     check_fetch(FETCH_ADD, -0.0, -0.0, NEGATIVE_ZERO_BITS, order);
@@ -120,7 +120,8 @@ static void test_fetch_ops(memory_order order) {
 static void test_compare_exchange_strong(ops_cas_orders orders) {
     cymade_atomic_f64 a;
     double expected;
-    ops_context("f64 cas_strong success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
+    ops_context("f64 cas_strong success=%s failure=%s", memory_order_name(orders.success),
+                memory_order_name(orders.failure));
 
     /* +0.0 == -0.0 numerically, but the CAS is bitwise: it must fail and
      * hand back the negative zero, sign bit included. */
@@ -154,7 +155,8 @@ static void test_compare_exchange_weak(ops_cas_orders orders) {
     double expected = cymade_f64_from_bits(NAN_PAYLOAD_2_BITS);
     int tries = 0;
     bool stored = false;
-    ops_context("f64 cas_weak success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
+    ops_context("f64 cas_weak success=%s failure=%s", memory_order_name(orders.success),
+                memory_order_name(orders.failure));
 
     cymade_atomic_f64_init(&a, cymade_f64_from_bits(NAN_PAYLOAD_2_BITS));
     while (!stored && tries < OPS_WEAK_CAS_MAX_TRIES) {

@@ -25,12 +25,12 @@ void ops_test_fences(void) {
     cymade_atomic_u64_init(&a, 0);
     for (size_t i = 0; i < OPS_FENCE_ORDER_COUNT; i++) {
         memory_order order = OPS_FENCE_ORDERS[i];
-        ops_context("thread_fence order=%s", ops_order_name(order));
+        ops_context("thread_fence order=%s", memory_order_name(order));
         cymade_atomic_u64_store(&a, i + 1, memory_order_relaxed);
         cymade_atomic_thread_fence(order);
         CHECK(cymade_atomic_u64_load(&a, memory_order_relaxed) == i + 1);
 
-        ops_context("signal_fence order=%s", ops_order_name(order));
+        ops_context("signal_fence order=%s", memory_order_name(order));
         cymade_atomic_u64_store(&a, i + 100, memory_order_relaxed);
         cymade_atomic_signal_fence(order);
         CHECK(cymade_atomic_u64_load(&a, memory_order_relaxed) == i + 100);

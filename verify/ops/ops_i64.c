@@ -11,12 +11,12 @@ static void test_init_load_store(void) {
     cymade_atomic_i64 a;
     for (size_t l = 0; l < OPS_LOAD_ORDER_COUNT; l++) {
         memory_order load = OPS_LOAD_ORDERS[l];
-        ops_context("i64 init+load load=%s", ops_order_name(load));
+        ops_context("i64 init+load load=%s", memory_order_name(load));
         cymade_atomic_i64_init(&a, INT64_MIN);
         CHECK(cymade_atomic_i64_load(&a, load) == INT64_MIN);
         for (size_t s = 0; s < OPS_STORE_ORDER_COUNT; s++) {
             memory_order store = OPS_STORE_ORDERS[s];
-            ops_context("i64 store=%s load=%s", ops_order_name(store), ops_order_name(load));
+            ops_context("i64 store=%s load=%s", memory_order_name(store), memory_order_name(load));
             cymade_atomic_i64_store(&a, -1, store);
             CHECK(cymade_atomic_i64_load(&a, load) == -1);
             cymade_atomic_i64_store(&a, INT64_MAX, store);
@@ -27,7 +27,7 @@ static void test_init_load_store(void) {
 
 static void test_rmw(memory_order order) {
     cymade_atomic_i64 a;
-    ops_context("i64 rmw order=%s", ops_order_name(order));
+    ops_context("i64 rmw order=%s", memory_order_name(order));
 
     cymade_atomic_i64_init(&a, -7);
     CHECK(cymade_atomic_i64_exchange(&a, INT64_MIN, order) == -7);
@@ -77,7 +77,8 @@ static void test_rmw(memory_order order) {
 static void test_compare_exchange_strong(ops_cas_orders orders) {
     cymade_atomic_i64 a;
     int64_t expected;
-    ops_context("i64 cas_strong success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
+    ops_context("i64 cas_strong success=%s failure=%s", memory_order_name(orders.success),
+                memory_order_name(orders.failure));
 
     cymade_atomic_i64_init(&a, INT64_MIN);
     expected = INT64_MIN;
@@ -97,7 +98,8 @@ static void test_compare_exchange_weak(ops_cas_orders orders) {
     int64_t expected = -10;
     int tries = 0;
     bool stored = false;
-    ops_context("i64 cas_weak success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
+    ops_context("i64 cas_weak success=%s failure=%s", memory_order_name(orders.success),
+                memory_order_name(orders.failure));
 
     cymade_atomic_i64_init(&a, -10);
     while (!stored && tries < OPS_WEAK_CAS_MAX_TRIES) {

@@ -14,14 +14,14 @@ static void test_init_load_store(void) {
     cymade_atomic_ptr p;
     for (size_t l = 0; l < OPS_LOAD_ORDER_COUNT; l++) {
         memory_order load = OPS_LOAD_ORDERS[l];
-        ops_context("ptr init+load load=%s", ops_order_name(load));
+        ops_context("ptr init+load load=%s", memory_order_name(load));
         cymade_atomic_ptr_init(&p, NULL);
         CHECK(cymade_atomic_ptr_load(&p, load) == NULL);
         cymade_atomic_ptr_init(&p, &cell_a);
         CHECK(cymade_atomic_ptr_load(&p, load) == &cell_a);
         for (size_t s = 0; s < OPS_STORE_ORDER_COUNT; s++) {
             memory_order store = OPS_STORE_ORDERS[s];
-            ops_context("ptr store=%s load=%s", ops_order_name(store), ops_order_name(load));
+            ops_context("ptr store=%s load=%s", memory_order_name(store), memory_order_name(load));
             cymade_atomic_ptr_store(&p, &cell_b, store);
             CHECK(cymade_atomic_ptr_load(&p, load) == &cell_b);
             cymade_atomic_ptr_store(&p, NULL, store);
@@ -32,7 +32,7 @@ static void test_init_load_store(void) {
 
 static void test_exchange(memory_order order) {
     cymade_atomic_ptr p;
-    ops_context("ptr exchange order=%s", ops_order_name(order));
+    ops_context("ptr exchange order=%s", memory_order_name(order));
     cymade_atomic_ptr_init(&p, NULL);
     CHECK(cymade_atomic_ptr_exchange(&p, &cell_a, order) == NULL);
     CHECK(cymade_atomic_ptr_exchange(&p, &cell_b, order) == &cell_a);
@@ -43,7 +43,8 @@ static void test_exchange(memory_order order) {
 static void test_compare_exchange_strong(ops_cas_orders orders) {
     cymade_atomic_ptr p;
     void *expected;
-    ops_context("ptr cas_strong success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
+    ops_context("ptr cas_strong success=%s failure=%s", memory_order_name(orders.success),
+                memory_order_name(orders.failure));
 
     cymade_atomic_ptr_init(&p, NULL);
     expected = NULL;
@@ -75,7 +76,8 @@ static void test_compare_exchange_weak(ops_cas_orders orders) {
     void *expected = NULL;
     int tries = 0;
     bool stored = false;
-    ops_context("ptr cas_weak success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
+    ops_context("ptr cas_weak success=%s failure=%s", memory_order_name(orders.success),
+                memory_order_name(orders.failure));
 
     cymade_atomic_ptr_init(&p, NULL);
     while (!stored && tries < OPS_WEAK_CAS_MAX_TRIES) {

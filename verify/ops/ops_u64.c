@@ -15,12 +15,12 @@ static void test_init_load_store(void) {
     cymade_atomic_u64 a;
     for (size_t l = 0; l < OPS_LOAD_ORDER_COUNT; l++) {
         memory_order load = OPS_LOAD_ORDERS[l];
-        ops_context("u64 init+load load=%s", ops_order_name(load));
+        ops_context("u64 init+load load=%s", memory_order_name(load));
         cymade_atomic_u64_init(&a, UINT64_MAX);
         CHECK(cymade_atomic_u64_load(&a, load) == UINT64_MAX);
         for (size_t s = 0; s < OPS_STORE_ORDER_COUNT; s++) {
             memory_order store = OPS_STORE_ORDERS[s];
-            ops_context("u64 store=%s load=%s", ops_order_name(store), ops_order_name(load));
+            ops_context("u64 store=%s load=%s", memory_order_name(store), memory_order_name(load));
             cymade_atomic_u64_store(&a, PATTERN_A, store);
             CHECK(cymade_atomic_u64_load(&a, load) == PATTERN_A);
             cymade_atomic_u64_store(&a, 0, store);
@@ -31,7 +31,7 @@ static void test_init_load_store(void) {
 
 static void test_rmw(memory_order order) {
     cymade_atomic_u64 a;
-    ops_context("u64 rmw order=%s", ops_order_name(order));
+    ops_context("u64 rmw order=%s", memory_order_name(order));
 
     cymade_atomic_u64_init(&a, 7);
     CHECK(cymade_atomic_u64_exchange(&a, UINT64_MAX, order) == 7);
@@ -80,7 +80,8 @@ static void test_rmw(memory_order order) {
 static void test_compare_exchange_strong(ops_cas_orders orders) {
     cymade_atomic_u64 a;
     uint64_t expected;
-    ops_context("u64 cas_strong success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
+    ops_context("u64 cas_strong success=%s failure=%s", memory_order_name(orders.success),
+                memory_order_name(orders.failure));
 
     cymade_atomic_u64_init(&a, UINT64_MAX);
     expected = UINT64_MAX;
@@ -106,7 +107,8 @@ static void test_compare_exchange_weak(ops_cas_orders orders) {
     uint64_t expected = 10;
     int tries = 0;
     bool stored = false;
-    ops_context("u64 cas_weak success=%s failure=%s", ops_order_name(orders.success), ops_order_name(orders.failure));
+    ops_context("u64 cas_weak success=%s failure=%s", memory_order_name(orders.success),
+                memory_order_name(orders.failure));
 
     cymade_atomic_u64_init(&a, 10);
     while (!stored && tries < OPS_WEAK_CAS_MAX_TRIES) {

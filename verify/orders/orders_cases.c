@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "verify/memory_order_name.h"
+
 /* The contract's order sets, one per kind of access. */
 static const memory_order LOAD_ORDERS[] = {
     memory_order_relaxed,
@@ -33,18 +35,6 @@ static const memory_order FAILURE_ORDERS[] = {
 
 static const orders_type *const TYPES[] = {&ORDERS_U64, &ORDERS_I64, &ORDERS_F64, &ORDERS_PTR};
 
-static const char *order_name(memory_order order) {
-    switch (order) {
-    case memory_order_relaxed: return "relaxed";
-    case memory_order_consume: return "consume";
-    case memory_order_acquire: return "acquire";
-    case memory_order_release: return "release";
-    case memory_order_acq_rel: return "acq_rel";
-    case memory_order_seq_cst: return "seq_cst";
-    }
-    return "invalid";
-}
-
 static bool releases(memory_order order) {
     return order == memory_order_release || order == memory_order_acq_rel || order == memory_order_seq_cst;
 }
@@ -73,7 +63,7 @@ static size_t add_cases(orders_case *cases, size_t count, const orders_type *typ
         orders_case *c = &cases[count];
         *c = (orders_case){.type = type, .operation = operation, .role = role, .order = orders[i]};
         snprintf(c->name, sizeof c->name, "%s.%s.%s%s", type->name, operation->name, role_infix(role),
-                 order_name(orders[i]));
+                 memory_order_name(orders[i]));
     }
     return count;
 }
