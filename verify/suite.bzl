@@ -10,7 +10,7 @@ in the configuration of the build (TSan, ASan, production), and the binary
 the gate certifies is the one the test reports on.
 
 A suite's run is cached like any build output.  To run one again, run its
-binary (`bazel run //verify/engine:stress_pool`), or rebuild the log with
+binary (`bazel run //verify/engine:stress_pool_checked`), or rebuild the log with
 `bazel build --action_env=CYMADE_STRESS_SEED=<n> //verify/...`: environment
 variables reach the suites through --action_env only.
 """

@@ -382,6 +382,7 @@ static void free_pool(cymade_pool *pool) {
 /* Refuses new jobs from now on (idempotent). */
 static void close_pool(cymade_pool *pool) {
     pthread_mutex_lock(&pool->lifecycle_lock);
+    /* relaxed: closing is only stored under lifecycle_lock, which we hold. */
     if (cymade_atomic_u64_load(&pool->closing, memory_order_relaxed) == 0) {
         pool->strategy->close(pool->queue);
         priority_classes_close(&pool->priorities);
