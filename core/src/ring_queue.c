@@ -196,9 +196,16 @@ static void unlink_drained(ring *newer, ring *drained) {
 
 /* Pops from one worker's chain, oldest ring first.  Inside a read section. */
 static bool pop_chain(worker_rings *rings, queued_job *job) {
+    ring *newest = current_ring(rings);
+    ring *older = older_ring(newest);
+    if (older == NULL) {
+        return ring_try_pop(newest, job) == 0; /* the usual chain: one ring */
+    }
     ring *chain[RING_CHAIN_MAX];
-    size_t depth = 0;
-    for (ring *r = current_ring(rings); r != NULL && depth < RING_CHAIN_MAX; r = older_ring(r)) {
+    chain[0] = newest;
+    chain[1] = older;
+    size_t depth = 2;
+    for (ring *r = older_ring(older); r != NULL && depth < RING_CHAIN_MAX; r = older_ring(r)) {
         chain[depth++] = r;
     }
     for (size_t level = depth; level-- > 0;) {

@@ -31,6 +31,7 @@
  *   3.12     Py_mod_multiple_interpreters          COMPAT_SLOT_PER_INTERPRETER_GIL
  *   3.13     Py_mod_gil                            COMPAT_SLOT_GIL_NOT_USED
  *   3.13     Py_IsFinalizing public                compat_is_finalizing
+ *   3.13     PyThreadState_GetUnchecked public     compat_current_thread_state
  *   3.13     PyWeakref_GetRef; PyWeakref_GetObject compat_weakref_get
  *            deprecated (removed later)
  *   3.13     PyMutex, critical sections            compat_mutex_*,
@@ -313,6 +314,18 @@ static inline void compat_critical_section_end(compat_critical_section *section)
 /* ---------------------------------------------------------------------------
  * Interpreter state
  * ------------------------------------------------------------------------- */
+
+/* The calling thread's attached thread state, or NULL; never fails.  On
+ * 3.11 it is the thread state holding the GIL, whichever thread that is, so
+ * compare it only with a thread state of the calling thread: equal means
+ * this thread holds the GIL on every version. */
+static inline PyThreadState *compat_current_thread_state(void) {
+#if PY_VERSION_HEX >= 0x030D0000
+    return PyThreadState_GetUnchecked();
+#else
+    return _PyThreadState_UncheckedGet();
+#endif
+}
 
 /* Whether the interpreter is finalizing (modules may be torn down). */
 static inline int compat_is_finalizing(void) {

@@ -6,11 +6,14 @@
  * last engine release (future_free_fn) drops it, on whatever thread that
  * happens.  So the object outlives every engine access to it.
  *
- * GC.  A future is tracked for its whole life, queued or not.  (Leaving
- * queued futures untracked would spare the collector a million-job backlog,
- * but a dict or tuple that receives an untracked object may stay untracked
- * itself, even after the future is tracked again: cycles through it would
- * then leak.)
+ * GC.  While the engine holds its reference (queued or running) a future
+ * is alive whatever else refers to it, so the collector could not free it
+ * or anything it refers to: it is left untracked until then, which spares
+ * every collection a walk over a backlog of queued jobs.  future_free_fn
+ * tracks it when the engine lets go, if other references remain.  Being
+ * untracked makes no container skip tracking: CPython untracks a dict or
+ * tuple only over untracked tuples and non-GC objects
+ * (_PyObject_GC_MAY_BE_TRACKED).
  *
  * Thread safety: see future.h.
  */
@@ -105,8 +108,12 @@ void report_unhandled_error(PyObject *pool_ref, PyObject *future) {
  * ------------------------------------------------------------------------- */
 
 static void future_free_fn(cymade_future *core) {
+    future_object *self = from_core(core);
     gil_guard guard = gil_guard_enter();
-    Py_DECREF(from_core(core));
+    if (Py_REFCNT(self) > 1) {
+        PyObject_GC_Track(self); /* only Python references keep it now; see the top of this file */
+    }
+    Py_DECREF(self);
     gil_guard_exit(guard);
 }
 
@@ -115,17 +122,13 @@ int future_object_run_job(void *arg, void **result) {
     (void)result; /* the outcome lives in self->outcome */
     worker_gil_yield_if_due();
     worker_gil_hold();
-    PyObject *fn = self->fn, *args = self->args, *kwargs = self->kwargs;
-    self->fn = self->args = self->kwargs = NULL;
     PyObject *outcome;
     if (worker_pool_is_broken()) {
         /* As ThreadPoolExecutor fails what is queued when an initializer fails. */
         PyErr_SetString(state_of(self)->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
         outcome = NULL;
-    } else if (kwargs == NULL) {
-        outcome = PyObject_Vectorcall(fn, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), NULL);
     } else {
-        outcome = PyObject_Call(fn, args, kwargs);
+        outcome = call_arguments_call(&self->arguments, self->fn);
     }
     int status = STATUS_RETURNED;
     if (outcome == NULL) {
@@ -133,9 +136,8 @@ int future_object_run_job(void *arg, void **result) {
         status = STATUS_RAISED;
     }
     self->outcome = outcome;
-    Py_DECREF(fn);
-    Py_DECREF(args);
-    Py_XDECREF(kwargs);
+    Py_CLEAR(self->fn);
+    call_arguments_clear(&self->arguments);
     return status;
 }
 
@@ -185,10 +187,11 @@ static void run_done_callback(future_object *self, PyObject *callback) {
     Py_XDECREF(returned);
 }
 
+/* The future stays alive throughout: the completing worker or the
+ * cancelling caller holds a reference (cymade/future.h). */
 static void future_final_fn(cymade_future *core) {
     future_object *self = from_core(core);
     gil_guard guard = gil_guard_enter();
-    Py_INCREF(self);
     PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
     PyObject *callbacks;
     PyObject *condition;
@@ -214,7 +217,6 @@ static void future_final_fn(cymade_future *core) {
         compat_raise_exception(saved);
         Py_DECREF(saved);
     }
-    Py_DECREF(self);
     gil_guard_exit(guard);
 }
 
@@ -225,15 +227,14 @@ static void future_final_fn(cymade_future *core) {
 future_object *future_object_create(threadpool_state *state, PyObject *pool_ref, PyObject *fn, PyObject *const *args,
                                     Py_ssize_t nargs, PyObject *kwnames) {
     /* PyObject_GC_New does not zero: every field is set here, before the
-     * object is tracked (at the end) or can be freed (on an error path). */
+     * object can be freed (on an error path).  Not tracked: see the top of
+     * this file. */
     future_object *self = PyObject_GC_New(future_object, state->future_type);
     if (self == NULL) {
         return NULL;
     }
     compat_pyclass_init_weakrefs((PyObject *)self);
     self->fn = Py_NewRef(fn);
-    self->args = NULL;
-    self->kwargs = NULL;
     self->outcome = NULL;
     self->pool_ref = Py_XNewRef(pool_ref);
     self->callbacks = NULL;
@@ -244,44 +245,27 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
     cymade_atomic_u64_init(&self->final_published, 0);
     cymade_future_init(&self->core, future_object_run_job, self, future_free_fn);
     self->core.final_fn = future_final_fn;
-
-    self->args = PyTuple_New(nargs);
-    if (self->args == NULL) {
+    if (call_arguments_store(&self->arguments, args, nargs, kwnames) < 0) {
         Py_DECREF(self);
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < nargs; i++) {
-        PyTuple_SET_ITEM(self->args, i, Py_NewRef(args[i]));
-    }
-    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
-        self->kwargs = PyDict_New();
-        for (Py_ssize_t i = 0; self->kwargs != NULL && i < PyTuple_GET_SIZE(kwnames); i++) {
-            if (PyDict_SetItem(self->kwargs, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]) < 0) {
-                Py_DECREF(self);
-                return NULL;
-            }
-        }
-        if (self->kwargs == NULL) {
-            Py_DECREF(self);
-            return NULL;
-        }
-    }
     Py_INCREF(self); /* the engine's reference; see the top of this file */
-    PyObject_GC_Track(self);
     return self;
 }
 
 static int future_traverse(future_object *self, visitproc visit, void *arg) {
     Py_VISIT(Py_TYPE(self));
     Py_VISIT(self->fn);
-    Py_VISIT(self->args);
-    Py_VISIT(self->kwargs);
+    int rc = call_arguments_traverse(&self->arguments, visit, arg);
+    if (rc != 0) {
+        return rc;
+    }
     Py_VISIT(self->outcome);
     Py_VISIT(self->pool_ref);
     Py_VISIT(self->callbacks);
     Py_VISIT(self->condition);
     Py_VISIT(self->waiters);
-    int rc = compat_pyclass_visit_dict((PyObject *)self, visit, arg);
+    rc = compat_pyclass_visit_dict((PyObject *)self, visit, arg);
     if (rc != 0) {
         return rc;
     }
@@ -291,8 +275,7 @@ static int future_traverse(future_object *self, visitproc visit, void *arg) {
 
 static int future_clear(future_object *self) {
     Py_CLEAR(self->fn);
-    Py_CLEAR(self->args);
-    Py_CLEAR(self->kwargs);
+    call_arguments_clear(&self->arguments);
     Py_CLEAR(self->outcome);
     Py_CLEAR(self->pool_ref);
     Py_CLEAR(self->callbacks);
@@ -303,15 +286,21 @@ static int future_clear(future_object *self) {
     return 0;
 }
 
+/* Whether the future holds an exception nobody retrieved: its finalizer
+ * reports it. */
+static bool has_unretrieved_exception(future_object *self) {
+    /* relaxed: a flag; the outcome itself is published by the final state. */
+    return !cymade_atomic_u64_load(&self->outcome_retrieved, memory_order_relaxed) &&
+           self->core.status == STATUS_RAISED && self->outcome != NULL &&
+           cymade_future_get_state(&self->core) == CYMADE_FUTURE_DONE;
+}
+
 /* PEP 442 finalizer: an exception nobody retrieved is reported, as asyncio
  * does, since the job's failure would otherwise vanish silently.  Not once
  * the interpreter is finalizing: reporting needs modules (traceback, the
  * pool's report_error) that may be gone, and would only add noise at exit. */
 static void future_finalize(future_object *self) {
-    /* relaxed: a flag; the outcome itself is published by the final state. */
-    if (cymade_atomic_u64_load(&self->outcome_retrieved, memory_order_relaxed) || compat_is_finalizing() ||
-        self->core.status != STATUS_RAISED || self->outcome == NULL ||
-        cymade_future_get_state(&self->core) != CYMADE_FUTURE_DONE) {
+    if (!has_unretrieved_exception(self) || compat_is_finalizing()) {
         return;
     }
     PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
@@ -325,8 +314,17 @@ static void future_finalize(future_object *self) {
 }
 
 static void future_dealloc(future_object *self) {
-    if (PyObject_CallFinalizerFromDealloc((PyObject *)self) < 0) {
-        return; /* resurrected */
+    /* The finalizer only acts on an unretrieved exception, so the common
+     * dealloc skips its protocol.  Tracked while it runs, as CPython's
+     * subtype_dealloc does, so that a future it resurrects stays
+     * collectable. */
+    if (has_unretrieved_exception(self)) {
+        if (!PyObject_GC_IsTracked((PyObject *)self)) {
+            PyObject_GC_Track(self);
+        }
+        if (PyObject_CallFinalizerFromDealloc((PyObject *)self) < 0) {
+            return; /* resurrected */
+        }
     }
     PyTypeObject *type = Py_TYPE(self);
     PyObject_GC_UnTrack(self);

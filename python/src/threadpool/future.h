@@ -8,8 +8,10 @@
  *
  * Thread safety (with or without a GIL):
  *   - the state is the engine future's atomic word (cymade/future.h);
- *   - fn/args/kwargs are written before submission and then touched only by
- *     the worker that runs the job; outcome is written by that worker
+ *   - fn and the call's arguments are written before submission and then
+ *     touched only by the worker that runs the job (the future is not
+ *     tracked by the GC until the engine lets go of it, so the collector
+ *     never reads them either); outcome is written by that worker
  *     before completion, which publishes it (release) to every thread that
  *     sees the final state (acquire);
  *   - callbacks, condition and waiters are created inside the object's
@@ -23,6 +25,7 @@
 #ifndef CYMADE_PY_FUTURE_H
 #define CYMADE_PY_FUTURE_H
 
+#include "call_arguments.h"
 #include "compat.h"
 #include "lazy_object.h"
 
@@ -35,8 +38,7 @@ typedef struct future_object {
      * checked against the base class layout at import (future_type_init). */
         COMPAT_PYCLASS_INSTANCE_FIELDS cymade_future core;
     PyObject *fn;                        /* the job; cleared once it ran */
-    PyObject *args;                      /* tuple */
-    PyObject *kwargs;                    /* dict, or NULL */
+    call_arguments arguments;            /* fn's arguments; cleared once it ran */
     PyObject *outcome;                   /* the return value, or the exception raised */
     PyObject *pool_ref;                  /* weakref to the ThreadPool, for report_error */
     PyObject *callbacks;                 /* list, created by the first add_done_callback */

@@ -85,15 +85,25 @@ bool worker_pool_is_broken(void) {
     return worker_broken_flag != NULL && cymade_atomic_u64_load(worker_broken_flag, memory_order_acquire) != 0;
 }
 
-/* Whether the calling thread holds the GIL.  PyGILState_Check compares this
- * thread's own thread state with the one holding the GIL.  Not
- * _PyThreadState_UncheckedGet: on 3.11 that is the GIL holder of the whole
- * runtime, whichever thread it is (a soak run caught refcount corruption
- * from trusting it).  Not worker_holds_gil either, which a job makes stale
- * when it releases the GIL (Py_BEGIN_ALLOW_THREADS) around a call that
- * reaches the engine, such as shutdown(cancel_futures=True). */
+/* Whether the calling thread holds the GIL.  On a worker, whether its own
+ * thread state is attached (compat_current_thread_state): a load and a
+ * compare, the common case, since workers complete and free their jobs'
+ * futures.  Not worker_holds_gil, which a job makes stale when it releases
+ * the GIL (Py_BEGIN_ALLOW_THREADS) around a call that reaches the engine,
+ * such as shutdown(cancel_futures=True).  Elsewhere PyGILState_Check, which
+ * compares the thread's own thread state with the holder's.  Not the
+ * unchecked thread state alone: on 3.11 that is the GIL holder of the
+ * whole runtime, whichever thread it is (a soak run caught refcount
+ * corruption from trusting it). */
+static bool gil_held(void) {
+    if (worker_thread_state != NULL) {
+        return compat_current_thread_state() == worker_thread_state;
+    }
+    return PyGILState_Check();
+}
+
 gil_guard gil_guard_enter(void) {
-    gil_guard guard = {.ensured = !PyGILState_Check()};
+    gil_guard guard = {.ensured = !gil_held()};
     if (guard.ensured) {
         guard.state = PyGILState_Ensure();
     }
