@@ -735,6 +735,128 @@ def test_map_exceptions_propagate_at_iteration(make_pool):
         next(results)
 
 
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("finish", ["exception", "close", "drop"])
+def test_map_ending_after_next_cancels_jobs_not_reached(make_pool, finish):
+    # As Executor.map's generator: once iteration started, an exception, a
+    # close() or dropping the iterator ends it, and the jobs not reached
+    # that had not started (2 to 4: the one worker is busy with 1, or 1 was
+    # cancelled too) never run.
+    pool = make_pool(1)
+    release = threading.Event()
+    ran = []
+
+    def job(x):
+        if x == 1:
+            release.wait(LONG)
+        ran.append(x)
+        if finish == "exception" and x == 0:
+            raise ZeroDivisionError
+
+    results = pool.map(job, range(5))
+    if finish == "exception":
+        with pytest.raises(ZeroDivisionError):
+            next(results)
+    else:
+        assert next(results) is None
+        if finish == "close":
+            results.close()
+    if finish == "drop":
+        del results
+        gc.collect()
+    else:
+        assert list(results) == []
+    release.set()
+    assert pool.submit(len, "").result(timeout=LONG) == 0
+    assert ran in ([0, 1], [0])
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("finish", ["close", "drop"])
+def test_map_close_or_drop_before_next_lets_every_job_run(make_pool, finish):
+    # Executor.map's generator has not entered its try block before the
+    # first next(), so closing or dropping it cancels nothing.
+    pool = make_pool(1)
+    gate = make_pool.gate(pool)
+    ran = []
+    results = pool.map(ran.append, range(5))
+    if finish == "close":
+        results.close()
+    else:
+        del results
+        gc.collect()
+    gate.open()
+    pool.shutdown(wait=True)
+    assert ran == list(range(5))
+
+
+@pytest.mark.timeout(30)
+def test_map_queues_every_job_before_returning(make_pool):
+    pool = make_pool(2)
+    done = threading.Event()
+    calls = []
+
+    def record(x):
+        calls.append(x)
+        if len(calls) == 50:
+            done.set()
+
+    results = pool.map(record, range(50))
+    # Nothing iterated: the jobs run anyway, as with Executor.map.
+    assert done.wait(LONG)
+    assert sorted(calls) == list(range(50))
+    assert list(results) == [None] * 50
+
+
+@pytest.mark.timeout(30)
+def test_map_argument_errors(make_pool):
+    pool = make_pool(1)
+    with pytest.raises(TypeError, match="not iterable"):
+        pool.map(abs, 5)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
+        pool.map(abs, [1], bogus=1)
+    with pytest.raises(TypeError, match="needs a callable"):
+        pool.map(None, [1])
+    with pytest.raises(TypeError):
+        pool.map(abs, [1], timeout="soon")
+    with pytest.raises(TypeError):
+        pool.map()
+    # Executor.map submits nothing for empty input, so nothing is checked.
+    assert list(pool.map(None, [])) == []
+    assert list(pool.map(abs)) == []
+    pool.shutdown()
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        pool.map(abs, [1])
+
+
+def test_map_iterable_errors_propagate_and_jobs_queued_so_far_run(make_pool):
+    pool = make_pool(2)
+    ran = []
+
+    def items():
+        yield 1
+        yield 2
+        raise KeyError("from the iterable")
+
+    with pytest.raises(KeyError, match="from the iterable"):
+        pool.map(ran.append, items())
+    pool.shutdown(wait=True)
+    assert sorted(ran) == [1, 2]
+
+
+@pytest.mark.timeout(30)
+def test_map_buffersize_follows_the_running_python(make_pool):
+    pool = make_pool(2)
+    if sys.version_info >= (3, 14):
+        assert list(pool.map(abs, range(-5, 0), buffersize=2)) == [5, 4, 3, 2, 1]
+        with pytest.raises(ValueError):
+            pool.map(abs, [1], buffersize=0)
+    else:
+        with pytest.raises(TypeError, match="buffersize"):
+            pool.map(abs, [1], buffersize=2)
+    assert list(pool.map(abs, [-1], buffersize=None)) == [1]
+
+
 # ---------------------------------------------------------------------------
 # asyncio
 # ---------------------------------------------------------------------------

@@ -338,24 +338,24 @@ static void future_dealloc(future_object *self) {
  * Waiting
  * ------------------------------------------------------------------------- */
 
-/* Waits until the future is final.  0, or -1 with TimeoutError, a signal's
- * exception (KeyboardInterrupt) or a bad-timeout error set. */
-static int wait_final(future_object *self, PyObject *timeout) {
+/* A timeout in seconds as wait_final_ns takes it: -1 (forever) for
+ * huge ones, 0 for negative ones (no wait at all, like
+ * concurrent.futures).  -1 with ValueError for NaN. */
+static int timeout_seconds_to_ns(double seconds, int64_t *remaining_ns) {
+    if (isnan(seconds)) {
+        PyErr_SetString(PyExc_ValueError, "timeout must not be NaN");
+        return -1;
+    }
+    *remaining_ns = seconds <= 0 ? 0 : seconds >= 9.2e9 ? -1 : (int64_t)(seconds * 1e9);
+    return 0;
+}
+
+/* Waits until the future is final, or `remaining_ns` passed (< 0: no
+ * limit).  0, or -1 with TimeoutError or a signal's exception
+ * (KeyboardInterrupt) set. */
+static int wait_final_ns(future_object *self, int64_t remaining_ns) {
     if (cymade_future_is_final(&self->core)) {
         return 0;
-    }
-    int64_t remaining_ns = -1;
-    if (timeout != NULL && timeout != Py_None) {
-        double seconds = PyFloat_AsDouble(timeout);
-        if (seconds == -1.0 && PyErr_Occurred()) {
-            return -1;
-        }
-        if (isnan(seconds)) {
-            PyErr_SetString(PyExc_ValueError, "timeout must not be NaN");
-            return -1;
-        }
-        /* Negative waits not at all, like concurrent.futures; huge is forever. */
-        remaining_ns = seconds <= 0 ? 0 : seconds >= 9.2e9 ? -1 : (int64_t)(seconds * 1e9);
     }
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -381,6 +381,19 @@ static int wait_final(future_object *self, PyObject *timeout) {
             }
         }
     }
+}
+
+/* wait_final_ns with result()'s `timeout` object (None: no limit); -1 also
+ * with the error of a bad timeout. */
+static int wait_final(future_object *self, PyObject *timeout) {
+    int64_t remaining_ns = -1;
+    if (timeout != NULL && timeout != Py_None) {
+        double seconds = PyFloat_AsDouble(timeout);
+        if ((seconds == -1.0 && PyErr_Occurred()) || timeout_seconds_to_ns(seconds, &remaining_ns) < 0) {
+            return -1;
+        }
+    }
+    return wait_final_ns(self, remaining_ns);
 }
 
 /* The optional `timeout` argument of result() and exception(), by position
@@ -428,6 +441,17 @@ static PyObject *future_done(future_object *self, PyObject *Py_UNUSED(ignored)) 
     return PyBool_FromLong(cymade_future_is_final(&self->core));
 }
 
+/* After a successful wait: refuse a cancelled future, and mark the outcome
+ * as retrieved.  0, or -1 with CancelledError set. */
+static int check_done(future_object *self) {
+    if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
+        PyErr_SetNone(state_of(self)->cancelled_error);
+        return -1;
+    }
+    cymade_atomic_u64_store(&self->outcome_retrieved, 1, memory_order_relaxed); /* relaxed: a flag */
+    return 0;
+}
+
 /* The common part of result() and exception(): parse the timeout, wait,
  * and refuse a cancelled future.  0 when done, -1 with an exception set;
  * marks the outcome as retrieved. */
@@ -437,23 +461,36 @@ static int wait_done(future_object *self, PyObject *const *args, Py_ssize_t narg
     if (parse_timeout(args, nargs, kwnames, method, &timeout) < 0 || wait_final(self, timeout) < 0) {
         return -1;
     }
-    if (cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED) {
-        PyErr_SetNone(state_of(self)->cancelled_error);
-        return -1;
+    return check_done(self);
+}
+
+/* The outcome of a done future: its value, or NULL with its exception. */
+static PyObject *outcome_of(future_object *self) {
+    if (self->core.status == STATUS_RAISED) {
+        compat_raise_exception(self->outcome);
+        return NULL;
     }
-    cymade_atomic_u64_store(&self->outcome_retrieved, 1, memory_order_relaxed); /* relaxed: a flag */
-    return 0;
+    return Py_NewRef(self->outcome);
 }
 
 static PyObject *future_result(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     if (wait_done(self, args, nargs, kwnames, "result") < 0) {
         return NULL;
     }
-    if (self->core.status == STATUS_RAISED) {
-        compat_raise_exception(self->outcome);
+    return outcome_of(self);
+}
+
+PyObject *future_object_result(future_object *self, double timeout_seconds) {
+    int64_t remaining_ns;
+    if (timeout_seconds_to_ns(timeout_seconds, &remaining_ns) < 0 || wait_final_ns(self, remaining_ns) < 0 ||
+        check_done(self) < 0) {
         return NULL;
     }
-    return Py_NewRef(self->outcome);
+    return outcome_of(self);
+}
+
+bool future_object_cancel(future_object *self) {
+    return cymade_future_cancel(&self->core);
 }
 
 static PyObject *future_exception(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {

@@ -19,15 +19,17 @@
 typedef struct threadpool_state {
     PyTypeObject *pool_type;
     PyTypeObject *future_type;
-    PyObject *cancelled_error;   /* concurrent.futures.CancelledError */
-    PyObject *broken_pool_error; /* concurrent.futures.thread.BrokenThreadPool */
-    PyObject *future_states;     /* concurrent.futures._base state names (future.c) */
-    PyObject *condition_class;   /* threading.Condition, for wait()/as_completed() */
-    PyObject *thread_class;      /* threading.Thread: the pool's workers */
-    PyObject *current_thread;    /* threading.current_thread */
-    PyObject *run_worker;        /* _run_worker, the workers' target (pool.c) */
-    lazy_object wrap_future;     /* asyncio.wrap_future, imported on first await */
-    lazy_object uuid4;           /* uuid.uuid4, imported on first Future.uuid */
+    PyTypeObject *map_iterator_type; /* what ThreadPool.map() returns (map_iterator.h) */
+    PyObject *cancelled_error;       /* concurrent.futures.CancelledError */
+    PyObject *broken_pool_error;     /* concurrent.futures.thread.BrokenThreadPool */
+    PyObject *future_states;         /* concurrent.futures._base state names (future.c) */
+    PyObject *condition_class;       /* threading.Condition, for wait()/as_completed() */
+    PyObject *thread_class;          /* threading.Thread: the pool's workers */
+    PyObject *current_thread;        /* threading.current_thread */
+    PyObject *run_worker;            /* _run_worker, the workers' target (pool.c) */
+    PyObject *executor_map;          /* concurrent.futures.Executor.map, for map(buffersize=...) */
+    lazy_object wrap_future;         /* asyncio.wrap_future, imported on first await */
+    lazy_object uuid4;               /* uuid.uuid4, imported on first Future.uuid */
 } threadpool_state;
 
 extern struct PyModuleDef threadpool_module;

@@ -19,10 +19,12 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "future.h" /* first: Python.h */
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 
 #include "cymade/pool.h"
+#include "map_iterator.h"
 #include "module_state.h"
 #include "worker_gil.h"
 
@@ -389,24 +391,16 @@ static int pool_clear(pool_object *self) {
  * Submission: the hot path
  * ------------------------------------------------------------------------- */
 
-static PyObject *submit_job(pool_object *self, int64_t priority, PyObject *const *args, Py_ssize_t nargs,
-                            PyObject *kwnames, const char *method) {
-    if (nargs < 1) {
-        return PyErr_Format(PyExc_TypeError, "%s() missing the callable to run", method);
-    }
-    if (self->shared == NULL) {
-        return PyErr_Format(PyExc_RuntimeError, "ThreadPool.__init__() was not called");
-    }
-    PyObject *fn = args[0];
-    if (!PyCallable_Check(fn)) {
-        return PyErr_Format(PyExc_TypeError, "%s() needs a callable, not %.100s", method, Py_TYPE(fn)->tp_name);
-    }
+/* Creates and queues the future of fn(*args) (vectorcall convention; fn is
+ * callable).  A new reference, or NULL with an exception set. */
+static future_object *submit_call(pool_object *self, int64_t priority, PyObject *fn, PyObject *const *args,
+                                  Py_ssize_t nargs, PyObject *kwnames) {
     /* acquire: pairs with break_pool's release. */
     if (cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
         PyErr_SetString(self->state->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
         return NULL;
     }
-    future_object *future = future_object_create(self->state, self->pool_ref, fn, args + 1, nargs - 1, kwnames);
+    future_object *future = future_object_create(self->state, self->pool_ref, fn, args, nargs, kwnames);
     if (future == NULL) {
         return NULL;
     }
@@ -416,9 +410,39 @@ static PyObject *submit_job(pool_object *self, int64_t priority, PyObject *const
     if (rc != CYMADE_OK) {
         cymade_future_release(&future->core);
         Py_DECREF(future);
-        return raise_engine_error(self, rc);
+        raise_engine_error(self, rc);
+        return NULL;
     }
-    return (PyObject *)future;
+    return future;
+}
+
+/* What submit and map check first; 0, or -1 with TypeError/RuntimeError. */
+static int check_submission(pool_object *self, Py_ssize_t nargs, const char *method) {
+    if (nargs < 1) {
+        PyErr_Format(PyExc_TypeError, "%s() missing the callable to run", method);
+        return -1;
+    }
+    if (self->shared == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "ThreadPool.__init__() was not called");
+        return -1;
+    }
+    return 0;
+}
+
+static int check_callable(PyObject *fn, const char *method) {
+    if (!PyCallable_Check(fn)) {
+        PyErr_Format(PyExc_TypeError, "%s() needs a callable, not %.100s", method, Py_TYPE(fn)->tp_name);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *submit_job(pool_object *self, int64_t priority, PyObject *const *args, Py_ssize_t nargs,
+                            PyObject *kwnames, const char *method) {
+    if (check_submission(self, nargs, method) < 0 || check_callable(args[0], method) < 0) {
+        return NULL;
+    }
+    return (PyObject *)submit_call(self, priority, args[0], args + 1, nargs - 1, kwnames);
 }
 
 static PyObject *pool_submit(pool_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
@@ -443,6 +467,130 @@ static PyObject *pool_schedule(pool_object *self, PyObject *const *args, Py_ssiz
         return NULL;
     }
     return submit_job(self, priority, args + 1, nargs - 1, kwnames, "schedule");
+}
+
+/* ---------------------------------------------------------------------------
+ * map(): every job queued from a C loop, results through map_iterator.h
+ * ------------------------------------------------------------------------- */
+
+/* map(fn, *iterables, timeout, chunksize, buffersize) as
+ * concurrent.futures.Executor.map itself, for buffersize: it queues jobs
+ * as results are taken (and does not take the argument before 3.14). */
+static PyObject *map_through_executor(pool_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *positional = PyTuple_New(nargs + 1);
+    PyObject *keywords = positional ? PyDict_New() : NULL;
+    PyObject *result = NULL;
+    if (keywords != NULL) {
+        PyTuple_SET_ITEM(positional, 0, Py_NewRef(self));
+        for (Py_ssize_t i = 0; i < nargs; i++) {
+            PyTuple_SET_ITEM(positional, i + 1, Py_NewRef(args[i]));
+        }
+        int rc = 0;
+        for (Py_ssize_t i = 0; rc == 0 && i < PyTuple_GET_SIZE(kwnames); i++) {
+            rc = PyDict_SetItem(keywords, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]);
+        }
+        result = rc == 0 ? PyObject_Call(self->state->executor_map, positional, keywords) : NULL;
+    }
+    Py_XDECREF(keywords);
+    Py_XDECREF(positional);
+    return result;
+}
+
+/* The futures map() queued so far: a growing PyMem array. */
+typedef struct future_list {
+    future_object **items;
+    Py_ssize_t count;
+    Py_ssize_t capacity;
+} future_list;
+
+static int future_list_append(future_list *list, future_object *future) {
+    if (list->count == list->capacity) {
+        Py_ssize_t capacity = list->capacity ? 2 * list->capacity : 64;
+        future_object **items = PyMem_Realloc(list->items, (size_t)capacity * sizeof *items);
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        list->items = items;
+        list->capacity = capacity;
+    }
+    list->items[list->count++] = future;
+    return 0;
+}
+
+/* Drops the futures (their jobs still run, as when Executor.map fails
+ * half-way through queueing). */
+static void future_list_release(future_list *list) {
+    for (Py_ssize_t i = 0; i < list->count; i++) {
+        Py_DECREF(list->items[i]);
+    }
+    PyMem_Free(list->items);
+}
+
+/* Queues fn(*arguments) for every item of `items` (single: each item is the
+ * one argument; otherwise each is a tuple from zip()).  0, or -1 with an
+ * exception set. */
+static int queue_map_jobs(pool_object *self, PyObject *fn, PyObject *items, bool single, future_list *futures) {
+    for (PyObject *item; (item = PyIter_Next(items)) != NULL;) {
+        future_object *future =
+            (futures->count == 0 && check_callable(fn, "map") < 0) ? NULL
+            : single                                               ? submit_call(self, 0, fn, &item, 1, NULL)
+                     : submit_call(self, 0, fn, &PyTuple_GET_ITEM(item, 0), PyTuple_GET_SIZE(item), NULL);
+        Py_DECREF(item);
+        if (future == NULL) {
+            return -1;
+        }
+        if (future_list_append(futures, future) < 0) {
+            Py_DECREF(future);
+            return -1;
+        }
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static PyObject *pool_map(pool_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (check_submission(self, nargs, "map") < 0) {
+        return NULL;
+    }
+    PyObject *timeout = Py_None;
+    Py_ssize_t keyword_count = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t i = 0; i < keyword_count; i++) {
+        PyObject *name = PyTuple_GET_ITEM(kwnames, i), *value = args[nargs + i];
+        if (PyUnicode_CompareWithASCIIString(name, "timeout") == 0) {
+            timeout = value;
+        } else if (PyUnicode_CompareWithASCIIString(name, "buffersize") == 0) {
+            if (value != Py_None) {
+                return map_through_executor(self, args, nargs, kwnames);
+            }
+        } else if (PyUnicode_CompareWithASCIIString(name, "chunksize") != 0) {
+            /* chunksize is ignored, as by ThreadPoolExecutor. */
+            return PyErr_Format(PyExc_TypeError, "map() got an unexpected keyword argument '%S'", name);
+        }
+    }
+    double deadline = INFINITY;
+    if (timeout != Py_None) {
+        double seconds = PyFloat_AsDouble(timeout);
+        if (seconds == -1.0 && PyErr_Occurred()) {
+            return NULL;
+        }
+        deadline = map_iterator_now() + seconds;
+    }
+    Py_ssize_t iterable_count = nargs - 1;
+    /* zip(*iterables), or the one iterable itself: no tuple per item. */
+    PyObject *items = iterable_count == 1
+                          ? PyObject_GetIter(args[1])
+                          : PyObject_Vectorcall((PyObject *)&PyZip_Type, args + 1, iterable_count, NULL);
+    if (items == NULL) {
+        return NULL;
+    }
+    future_list futures = {NULL, 0, 0};
+    int rc = queue_map_jobs(self, args[0], items, iterable_count == 1, &futures);
+    Py_DECREF(items);
+    if (rc < 0) {
+        future_list_release(&futures);
+        return NULL;
+    }
+    return map_iterator_create(self->state, futures.items, futures.count, deadline);
 }
 
 /* Joins every worker thread but the calling one, so that once shutdown
@@ -544,6 +692,15 @@ static PyMethodDef pool_methods[] = {
      "jobs no longer wait.\n"
      "priority must be an int (TypeError otherwise, e.g. for floats, NaN or inf).\n"
      "What the caller and the job wrote is visible as for submit()."},
+    {"map", (PyCFunction)(void (*)(void))pool_map, METH_FASTCALL | METH_KEYWORDS,
+     "map(fn, /, *iterables, timeout=None, chunksize=1, buffersize=None)\n--\n\n"
+     "fn(*args) for every args of zip(*iterables), run on the pool: an iterator\n"
+     "over the results in order.  As concurrent.futures.Executor.map: every job\n"
+     "is queued before map returns (unless buffersize, Python 3.14+, bounds how\n"
+     "many run ahead); each result waits until `timeout` seconds after the\n"
+     "call (TimeoutError); the first exception a result raises propagates and\n"
+     "cancels the jobs not yet reached, as does close() or dropping the\n"
+     "iterator.  chunksize is ignored, as by ThreadPoolExecutor."},
     {"shutdown", (PyCFunction)(void (*)(void))pool_shutdown, METH_VARARGS | METH_KEYWORDS,
      "shutdown(wait=True, *, cancel_futures=False)\n--\n\nStop accepting jobs.  cancel_futures cancels the jobs not "
      "yet started;\n"
@@ -596,7 +753,16 @@ int pool_type_init(PyObject *module, threadpool_state *state) {
         return -1;
     }
     state->broken_pool_error = PyObject_GetAttrString(thread_module, "BrokenThreadPool");
+    PyObject *executor = PyObject_GetAttrString(thread_module, "_base");
+    state->executor_map = executor ? PyObject_GetAttrString(executor, "Executor") : NULL;
+    Py_XDECREF(executor);
     Py_DECREF(thread_module);
+    if (state->executor_map != NULL) {
+        Py_SETREF(state->executor_map, PyObject_GetAttrString(state->executor_map, "map"));
+    }
+    if (state->executor_map == NULL) {
+        return -1;
+    }
     PyObject *threading = PyImport_ImportModule("threading");
     if (state->broken_pool_error == NULL || threading == NULL) {
         Py_XDECREF(threading);

@@ -2,13 +2,15 @@
  * threadpool_module.c - the cymade._threadpool extension module:
  * multi-phase initialisation, module state, no C globals.
  */
+#include "map_iterator.h"
 #include "module_state.h"
 
 #include "cymade/verified.h"
 
 static int threadpool_exec(PyObject *module) {
     threadpool_state *state = threadpool_get_state(module);
-    if (future_type_init(module, state) < 0 || pool_type_init(module, state) < 0) {
+    if (future_type_init(module, state) < 0 || map_iterator_type_init(module, state) < 0 ||
+        pool_type_init(module, state) < 0) {
         return -1;
     }
     /* The verify/ suites this build passed (see //verify:gate), as in
@@ -20,6 +22,7 @@ static int threadpool_traverse(PyObject *module, visitproc visit, void *arg) {
     threadpool_state *state = threadpool_get_state(module);
     Py_VISIT(state->pool_type);
     Py_VISIT(state->future_type);
+    Py_VISIT(state->map_iterator_type);
     Py_VISIT(state->cancelled_error);
     Py_VISIT(state->broken_pool_error);
     Py_VISIT(state->future_states);
@@ -27,6 +30,7 @@ static int threadpool_traverse(PyObject *module, visitproc visit, void *arg) {
     Py_VISIT(state->thread_class);
     Py_VISIT(state->current_thread);
     Py_VISIT(state->run_worker);
+    Py_VISIT(state->executor_map);
     LAZY_OBJECT_VISIT(&state->wrap_future);
     LAZY_OBJECT_VISIT(&state->uuid4);
     return 0;
@@ -36,6 +40,7 @@ static int threadpool_clear(PyObject *module) {
     threadpool_state *state = threadpool_get_state(module);
     Py_CLEAR(state->pool_type);
     Py_CLEAR(state->future_type);
+    Py_CLEAR(state->map_iterator_type);
     Py_CLEAR(state->cancelled_error);
     Py_CLEAR(state->broken_pool_error);
     Py_CLEAR(state->future_states);
@@ -43,6 +48,7 @@ static int threadpool_clear(PyObject *module) {
     Py_CLEAR(state->thread_class);
     Py_CLEAR(state->current_thread);
     Py_CLEAR(state->run_worker);
+    Py_CLEAR(state->executor_map);
     lazy_object_clear(&state->wrap_future);
     lazy_object_clear(&state->uuid4);
     return 0;

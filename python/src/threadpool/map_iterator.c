@@ -1,0 +1,167 @@
+#include "map_iterator.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <time.h>
+
+typedef struct map_iterator {
+    PyObject_HEAD future_object **futures; /* PyMem array; entries before `next` are NULL */
+    Py_ssize_t count;
+    Py_ssize_t next;
+    double deadline;
+    bool started; /* next() was called: see the top of map_iterator.h */
+} map_iterator;
+
+double map_iterator_now(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+}
+
+/* Cancels the futures not reached, drops them, and ends the iteration. */
+static void cancel_remaining(map_iterator *self) {
+    while (self->next < self->count) {
+        future_object *future = self->futures[self->next];
+        self->futures[self->next++] = NULL;
+        future_object_cancel(future);
+        Py_DECREF(future);
+    }
+}
+
+/* Drops the futures not reached; their jobs still run. */
+static void release_remaining(map_iterator *self) {
+    while (self->next < self->count) {
+        future_object *future = self->futures[self->next];
+        self->futures[self->next++] = NULL;
+        Py_DECREF(future);
+    }
+}
+
+static PyObject *map_iterator_next_locked(map_iterator *self) {
+    self->started = true;
+    if (self->next >= self->count) {
+        return NULL; /* StopIteration */
+    }
+    future_object *future = self->futures[self->next];
+    self->futures[self->next++] = NULL;
+    double timeout = isinf(self->deadline) ? INFINITY : self->deadline - map_iterator_now();
+    PyObject *result = future_object_result(future, timeout);
+    if (result == NULL) {
+        /* As Executor.map: the failed future is cancelled (a timeout leaves
+         * it pending), then every later one. */
+        PyObject *error = compat_fetch_exception();
+        future_object_cancel(future);
+        cancel_remaining(self);
+        compat_raise_exception(error);
+        Py_DECREF(error);
+    }
+    Py_DECREF(future);
+    return result;
+}
+
+static PyObject *map_iterator_next(map_iterator *self) {
+    PyObject *result;
+    compat_critical_section section;
+    compat_critical_section_begin(&section, (PyObject *)self);
+    result = map_iterator_next_locked(self);
+    compat_critical_section_end(&section);
+    return result;
+}
+
+/* Ends the iteration; cancels what was not reached once it had started,
+ * else only lets go of the futures. */
+static void finish_iteration(map_iterator *self) {
+    if (self->started) {
+        cancel_remaining(self);
+    } else {
+        release_remaining(self);
+    }
+    self->started = true;
+}
+
+static PyObject *map_iterator_close(map_iterator *self, PyObject *Py_UNUSED(ignored)) {
+    compat_critical_section section;
+    compat_critical_section_begin(&section, (PyObject *)self);
+    finish_iteration(self);
+    compat_critical_section_end(&section);
+    Py_RETURN_NONE;
+}
+
+static int map_iterator_traverse(map_iterator *self, visitproc visit, void *arg) {
+    Py_VISIT(Py_TYPE(self));
+    for (Py_ssize_t i = self->next; i < self->count; i++) {
+        Py_VISIT(self->futures[i]);
+    }
+    return 0;
+}
+
+/* Breaks a cycle through the iterator: drops the futures without
+ * cancelling them. */
+static int map_iterator_clear(map_iterator *self) {
+    release_remaining(self);
+    return 0;
+}
+
+/* Dropping the iterator is closing it, as for Executor.map's generator. */
+static void map_iterator_dealloc(map_iterator *self) {
+    PyTypeObject *type = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (self->next < self->count) {
+        PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
+        finish_iteration(self);
+        if (saved != NULL) {
+            compat_raise_exception(saved);
+            Py_DECREF(saved);
+        }
+    }
+    PyMem_Free(self->futures);
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
+}
+
+PyObject *map_iterator_create(threadpool_state *state, future_object **futures, Py_ssize_t count, double deadline) {
+    map_iterator *self = PyObject_GC_New(map_iterator, state->map_iterator_type);
+    if (self == NULL) {
+        for (Py_ssize_t i = 0; i < count; i++) {
+            Py_DECREF(futures[i]);
+        }
+        PyMem_Free(futures);
+        return NULL;
+    }
+    self->futures = futures;
+    self->count = count;
+    self->next = 0;
+    self->deadline = deadline;
+    self->started = false;
+    PyObject_GC_Track(self);
+    return (PyObject *)self;
+}
+
+static PyMethodDef map_iterator_methods[] = {
+    {"close", (PyCFunction)map_iterator_close, METH_NOARGS,
+     "close()\n--\n\nCancel the jobs whose results were not taken yet, and end the iteration."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot map_iterator_slots[] = {
+    {Py_tp_doc, "The results of ThreadPool.map(), in order."},
+    {Py_tp_dealloc, map_iterator_dealloc},
+    {Py_tp_traverse, map_iterator_traverse},
+    {Py_tp_clear, map_iterator_clear},
+    {Py_tp_iter, PyObject_SelfIter},
+    {Py_tp_iternext, map_iterator_next},
+    {Py_tp_methods, map_iterator_methods},
+    {0, NULL},
+};
+
+static PyType_Spec map_iterator_spec = {
+    .name = "cymade._threadpool.MapIterator",
+    .basicsize = sizeof(map_iterator),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = map_iterator_slots,
+};
+
+int map_iterator_type_init(PyObject *module, threadpool_state *state) {
+    state->map_iterator_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &map_iterator_spec, NULL);
+    return state->map_iterator_type == NULL ? -1 : 0;
+}
