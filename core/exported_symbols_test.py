@@ -1,13 +1,16 @@
-"""libcymade.so exports exactly the functions the public headers declare.
+"""libcymade.so and libcymade.a define, as symbols a program can link, exactly
+the functions the public headers declare.
 
-The set on one side is `nm -D --defined-only --extern-only` of the built
-library (the version node itself, an absolute symbol, aside); on the other,
-the non-inline functions that tools/c_api.py reads from
-core/include/cymade/*.h.  An internal function that leaks, a public one the
-linker version script (core/libcymade.map) lacks, or one a header lost
-makes the sets differ.
+On one side, every defined dynamic symbol of the shared library (plain
+`nm -D --defined-only`: functions, data, thread-locals and the version
+node's own absolute symbol alike) and every defined global symbol of the
+static archive (`nm --defined-only --extern-only`); on the other, the
+non-inline functions that tools/c_api.py reads from core/include/cymade/*.h.
+An internal function or variable that leaks, a public function the linker
+version script (core/libcymade.map) lacks, or one a header lost makes the
+sets differ.
 
-Usage: exported_symbols_test.py LIBRARY HEADER...
+Usage: exported_symbols_test.py SHARED_LIBRARY STATIC_LIBRARY HEADER...
 """
 
 import subprocess
@@ -16,31 +19,36 @@ import sys
 import c_api
 
 
-def exported_symbols(library):
-    listing = subprocess.run(
-        ["nm", "-D", "--defined-only", "--extern-only", library], check=True, capture_output=True, text=True
-    ).stdout
+def defined_symbols(*nm_arguments):
+    """The names `nm` lists, without their version (`name@@CYMADE_1`)."""
+    listing = subprocess.run(["nm", *nm_arguments], check=True, capture_output=True, text=True).stdout
     symbols = set()
     for line in listing.splitlines():
-        _, kind, name = line.split()
-        if kind != "A":
-            symbols.add(name.split("@")[0])
+        fields = line.split()
+        # An archive's listing has a `member.o:` line, and blank ones.
+        if len(fields) == 3:
+            symbols.add(fields[2].split("@")[0])
     return symbols
 
 
-def main(library, *headers):
-    exported = exported_symbols(library)
-    declared = c_api.exported_functions(c_api.read_api(list(headers)))
+def compare(library, defined, declared):
     status = 0
-    for name in sorted(exported - declared):
-        print("exported but declared in no public header: %s" % name)
+    for name in sorted(defined - declared):
+        print("%s: defined but declared in no public header: %s" % (library, name))
         status = 1
-    for name in sorted(declared - exported):
-        print("declared in a public header but not exported (core/libcymade.map?): %s" % name)
+    for name in sorted(declared - defined):
+        print("%s: declared in a public header but not defined (core/libcymade.map?): %s" % (library, name))
         status = 1
     if status == 0:
-        print("%d functions exported, as the headers declare" % len(exported))
+        print("%s: %d functions, as the headers declare" % (library, len(defined)))
     return status
+
+
+def main(shared_library, static_library, *headers):
+    declared = c_api.exported_functions(c_api.read_api(list(headers)))
+    shared = compare(shared_library, defined_symbols("-D", "--defined-only", shared_library), declared)
+    static = compare(static_library, defined_symbols("--defined-only", "--extern-only", static_library), declared)
+    return shared or static
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 # into a temporary prefix, checks what was installed, compiles every public
 # header on its own as C11 and as C++23, then builds each example with plain
 # cc and pkg-config, against the shared library and against the static one,
-# and runs it.  Under --config=tsan or --config=asan the installed library is
-# a sanitizer build whose cymade.pc carries the matching -fsanitize flag, so
-# the examples are built and run with that sanitizer too.
+# and runs it, as it runs a program of its own that shares names with the
+# engine's internals and links the static library.  Under --config=tsan or
+# --config=asan the installed library is a sanitizer build whose cymade.pc
+# carries the matching -fsanitize flag, so the examples are built and run
+# with that sanitizer too.
 #
 # Usage: installed_examples_test.sh INSTALL_SCRIPT EXAMPLE.c...
 set -euo pipefail
@@ -53,6 +55,50 @@ read -r -a cflags_and_libs <<<"$(pkg-config --cflags --libs cymade)"
 # The same, linking the archive: with both libraries in the prefix, -lcymade
 # would pick the shared one.
 read -r -a static_cflags_and_libs <<<"$(pkg-config --static --cflags --libs cymade | sed 's/-lcymade/-l:libcymade.a/')"
+
+# A program may use the names of the engine's internal functions: in the
+# archive they are local (core/BUILD.bazel's static_library), so defining
+# ring_create and current_worker here is no duplicate definition, and the
+# pool still runs the program's job.
+cat >"$build/own_ring_create.c" <<'EOF_C'
+#include <cymade/pool.h>
+#include <stdio.h>
+
+int ring_create(void) {
+    return 7;
+}
+
+int current_worker = 5;
+
+static int job(void *arg, void **result) {
+    *result = arg;
+    return 0;
+}
+
+int main(void) {
+    cymade_pool_options options;
+    cymade_pool_options_init(&options, 2);
+    cymade_pool *pool;
+    cymade_future *future;
+    if (cymade_pool_create(&pool, &options) != CYMADE_OK ||
+        cymade_pool_submit(pool, job, &current_worker, &future) != CYMADE_OK) {
+        return 1;
+    }
+    while (cymade_future_wait(future, -1) == CYMADE_EINTR) {
+    }
+    const int *result = cymade_future_result(future);
+    cymade_future_release(future);
+    cymade_pool_destroy(pool);
+    if (ring_create() + *result != 12) {
+        return 1;
+    }
+    puts("own ring_create and current_worker beside the static library");
+    return 0;
+}
+EOF_C
+echo "=== own_ring_create (static)"
+cc -std=c11 -Wall -Wextra -Werror -O2 "$build/own_ring_create.c" "${static_cflags_and_libs[@]}" -o "$build/own_ring_create"
+"$build/own_ring_create"
 
 for source in "$@"; do
     name=$(basename "$source" .c)

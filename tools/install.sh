@@ -6,7 +6,7 @@
 #
 #   PREFIX/lib/libcymade.so.MAJOR.MINOR.PATCH   SONAME libcymade.so.MAJOR
 #   PREFIX/lib/libcymade.so.MAJOR, libcymade.so symlinks to it
-#   PREFIX/lib/libcymade.a                      every engine object
+#   PREFIX/lib/libcymade.a                      the engine as one object, only the API global
 #   PREFIX/lib/pkgconfig/cymade.pc
 #   PREFIX/include/cymade/*.h                   the public headers
 #

@@ -13,6 +13,7 @@ packages=(
     libpython3.11-testsuite # CPython's own test_concurrent_futures (tests/stdlib)
     valgrind               # memcheck run of a C suite (tests/core:future_test_memcheck)
     pkg-config             # building examples/ against the installed C library
+    lld                    # links libcymade.so (core/BUILD.bazel says why)
     debootstrap patchelf   # Debian sid's CPython 3.14/3.15 (tools/pythons.sh)
 )
 
