@@ -20,6 +20,8 @@ def py_extension(name, srcs, deps = []):
         name = "cymade/%s.so" % name,
         srcs = srcs,
         copts = ["-fvisibility=hidden"],
+        additional_linker_inputs = [":extension.map"],
+        linkopts = ["-Wl,--version-script=$(location :extension.map)"],
         linkshared = True,
         deps = deps + [
             ":python_support",

@@ -120,10 +120,8 @@ static void future_free_fn(cymade_future *core) {
 int future_object_run_job(void *arg, void **result) {
     future_object *self = arg;
     (void)result; /* the outcome lives in self->outcome */
-    worker_gil_yield_if_due();
-    worker_gil_hold();
     PyObject *outcome;
-    if (worker_pool_is_broken()) {
+    if (worker_gil_begin_job()) {
         /* As ThreadPoolExecutor fails what is queued when an initializer fails. */
         PyErr_SetString(state_of(self)->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
         outcome = NULL;

@@ -6,7 +6,7 @@
  * initial-exec, as in core/src/worker.h: no __tls_get_addr call per job. */
 #define WORKER_TLS _Thread_local __attribute__((tls_model("initial-exec")))
 
-static WORKER_TLS PyThreadState *worker_thread_state;
+WORKER_TLS PyThreadState *worker_thread_state;
 static WORKER_TLS bool worker_holds_gil;
 static WORKER_TLS unsigned jobs_since_clock_check;
 static WORKER_TLS int64_t gil_held_since_ns;
@@ -26,6 +26,16 @@ static int64_t read_gil_hold_limit_ns(void) {
     return (int64_t)(2 * value * 1e9);
 }
 
+/* Takes the GIL for a job if this worker does not hold it. */
+static void worker_gil_hold(void) {
+    if (!worker_holds_gil) {
+        PyEval_RestoreThread(worker_thread_state);
+        worker_holds_gil = true;
+        jobs_since_clock_check = 0;
+        gil_held_since_ns = (int64_t)monotonic_clock_ns();
+    }
+}
+
 void worker_gil_enter(const cymade_atomic_u64 *broken) {
     worker_thread_state = PyThreadState_Get();
     worker_holds_gil = true;
@@ -40,15 +50,6 @@ void worker_gil_leave(void) {
     worker_thread_state = NULL;
     worker_holds_gil = false;
     worker_broken_flag = NULL;
-}
-
-void worker_gil_hold(void) {
-    if (!worker_holds_gil) {
-        PyEval_RestoreThread(worker_thread_state);
-        worker_holds_gil = true;
-        jobs_since_clock_check = 0;
-        gil_held_since_ns = (int64_t)monotonic_clock_ns();
-    }
 }
 
 void worker_gil_release(void) {
@@ -67,7 +68,7 @@ void worker_gil_release(void) {
  * look at a request, so after two intervals of holding the GIL the worker
  * drops it once: by then any waiter has asked, and CPython's forced
  * switching hands it over. */
-void worker_gil_yield_if_due(void) {
+static void worker_gil_yield_if_due(void) {
     if (!worker_holds_gil || ++jobs_since_clock_check < WORKER_GIL_CLOCK_CHECK_JOBS) {
         return;
     }
@@ -80,38 +81,17 @@ void worker_gil_yield_if_due(void) {
     }
 }
 
-bool worker_pool_is_broken(void) {
+bool worker_gil_begin_job(void) {
+    worker_gil_yield_if_due();
+    worker_gil_hold();
     /* acquire: pairs with the failing initializer's release (pool.c). */
     return worker_broken_flag != NULL && cymade_atomic_u64_load(worker_broken_flag, memory_order_acquire) != 0;
 }
 
-/* Whether the calling thread holds the GIL.  On a worker, whether its own
- * thread state is attached (compat_current_thread_state): a load and a
- * compare, the common case, since workers complete and free their jobs'
- * futures.  Not worker_holds_gil, which a job makes stale when it releases
- * the GIL (Py_BEGIN_ALLOW_THREADS) around a call that reaches the engine,
- * such as shutdown(cancel_futures=True).  Elsewhere PyGILState_Check, which
- * compares the thread's own thread state with the holder's.  Not the
- * unchecked thread state alone: on 3.11 that is the GIL holder of the
- * whole runtime, whichever thread it is (a soak run caught refcount
- * corruption from trusting it). */
-static bool gil_held(void) {
-    if (worker_thread_state != NULL) {
-        return compat_current_thread_state() == worker_thread_state;
-    }
-    return PyGILState_Check();
-}
-
-gil_guard gil_guard_enter(void) {
-    gil_guard guard = {.ensured = !gil_held()};
+gil_guard gil_guard_enter_slow(void) {
+    gil_guard guard = {.ensured = !PyGILState_Check()};
     if (guard.ensured) {
         guard.state = PyGILState_Ensure();
     }
     return guard;
-}
-
-void gil_guard_exit(gil_guard guard) {
-    if (guard.ensured) {
-        PyGILState_Release(guard.state);
-    }
 }

@@ -6,7 +6,7 @@
  * run() with its own thread state and the GIL, keeps the GIL across
  * consecutive jobs, and lets go when it runs out of work (the engine's idle
  * hook).  Between jobs it honours CPython's switch requests the way the
- * bytecode loop does (worker_gil_yield_if_due).
+ * bytecode loop does (worker_gil_begin_job).
  */
 #ifndef CYMADE_PY_WORKER_GIL_H
 #define CYMADE_PY_WORKER_GIL_H
@@ -16,7 +16,7 @@
 
 #include "cymade/atomic.h"
 
-/* Jobs between two looks at the clock in worker_gil_yield_if_due. */
+/* Jobs between two looks at the clock in worker_gil_begin_job. */
 #define WORKER_GIL_CLOCK_CHECK_JOBS 64
 
 /* The calling thread (holding the GIL) becomes a worker of the pool whose
@@ -24,18 +24,14 @@
 void worker_gil_enter(const cymade_atomic_u64 *broken);
 void worker_gil_leave(void);
 
-/* Take the GIL for a job if this worker does not hold it yet. */
-void worker_gil_hold(void);
+/* Before each job on a worker: if it has held the GIL for two switch
+ * intervals, drop and retake it once (see worker_gil.c); take it if it
+ * does not hold it.  Returns whether the worker's pool is broken (an
+ * initializer failed), in which case the job must not run. */
+bool worker_gil_begin_job(void);
 
 /* Let go of the GIL if held (the worker is idle). */
 void worker_gil_release(void);
-
-/* Before a job: if this worker has held the GIL for two switch intervals,
- * drop and retake it once (see worker_gil.c). */
-void worker_gil_yield_if_due(void);
-
-/* Whether the calling worker's pool is broken (an initializer failed). */
-bool worker_pool_is_broken(void);
 
 /* For code the engine may run on any thread (future completion, frees):
  * take the GIL unless this thread already holds it. */
@@ -44,7 +40,31 @@ typedef struct gil_guard {
     PyGILState_STATE state;
 } gil_guard;
 
-gil_guard gil_guard_enter(void);
-void gil_guard_exit(gil_guard guard);
+/* The calling worker's own thread state, NULL on other threads
+ * (worker_gil.c).  initial-exec: one load, as in core/src/worker.h. */
+extern _Thread_local __attribute__((tls_model("initial-exec"))) PyThreadState *worker_thread_state;
+
+/* gil_guard_enter off a worker, or on one that does not hold the GIL. */
+gil_guard gil_guard_enter_slow(void);
+
+/* Whether the calling thread holds the GIL.  On a worker, whether its own
+ * thread state is attached (compat_current_thread_state): a load and a
+ * compare, inline, since workers complete and free their jobs' futures.
+ * Not a flag the worker keeps, which a job makes stale when it releases
+ * the GIL (Py_BEGIN_ALLOW_THREADS) around a call that reaches the engine,
+ * such as shutdown(cancel_futures=True).  Elsewhere PyGILState_Check
+ * (gil_guard_enter_slow). */
+static inline gil_guard gil_guard_enter(void) {
+    if (worker_thread_state != NULL && compat_current_thread_state() == worker_thread_state) {
+        return (gil_guard){.ensured = false};
+    }
+    return gil_guard_enter_slow();
+}
+
+static inline void gil_guard_exit(gil_guard guard) {
+    if (guard.ensured) {
+        PyGILState_Release(guard.state);
+    }
+}
 
 #endif /* CYMADE_PY_WORKER_GIL_H */
