@@ -16,9 +16,10 @@ import sys
 
 WORKERS = 2
 
+# Only what every scenario needs: an import adds objects that every full
+# collection of the GC then walks, a per-job cost the scenario would not
+# have in a program of its own.
 SETUP = """
-import asyncio
-import operator
 from concurrent.futures import ThreadPoolExecutor
 from cymade.threadpool import ThreadPool
 
@@ -49,6 +50,8 @@ pool.shutdown(wait=True)
     # n futures awaited one after the other in a coroutine; a
     # ThreadPoolExecutor future needs asyncio.wrap_future to be awaited.
     "await": """
+import asyncio
+
 awaitable = (lambda f: f) if isinstance(pool, ThreadPool) else asyncio.wrap_future
 
 async def main():
@@ -70,6 +73,8 @@ for i in range(n):
 """,
     # A two-argument C builtin called in the loop: what one C call costs.
     "builtin_call": """
+import operator
+
 for i in range(n):
     operator.is_(tiny, i)
 """,

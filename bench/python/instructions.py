@@ -1,7 +1,7 @@
 """Instructions per job, counted by callgrind: cymade's ThreadPool beside
 ThreadPoolExecutor and beside the floor (the job called inline).
 
-    bazel run //bench:instructions -- [--runs 3] [--scale 1.0] [--out DIR]
+    bazel run //bench:instructions -- [--runs 3] [--scale 1.0] [--parallel 1] [--out DIR]
 
 Wall-clock ratios on a shared 2-core machine swing by tens of percent from
 run to run; instruction counts do not, so this is how per-job cost is
@@ -71,10 +71,12 @@ def per_unit(scenario: str, pool: str, n: int) -> float:
     return (count_instructions(scenario, pool, 2 * n) - count_instructions(scenario, pool, n)) / n
 
 
-def measure(jobs: list[tuple[str, str, int]], runs: int) -> dict[tuple[str, str], list[float]]:
-    """Every (scenario, pool, n) `runs` times, two valgrind processes at a
-    time (one per core; the counts do not depend on load)."""
-    with ThreadPoolExecutor(2) as executor:
+def measure(jobs: list[tuple[str, str, int]], runs: int, parallel: int) -> dict[tuple[str, str], list[float]]:
+    """Every (scenario, pool, n) `runs` times, `parallel` valgrind processes
+    at a time.  One at a time by default: the counts move with load (a
+    worker that finds the queue empty more or less often spins and parks a
+    different number of times), by about 3 % on this machine."""
+    with ThreadPoolExecutor(parallel) as executor:
         futures = {
             (scenario, pool, run): executor.submit(per_unit, scenario, pool, n)
             for run in range(runs)
@@ -124,6 +126,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="pairs of runs per figure (median)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every N (e.g. 0.1 for a quick look)")
     parser.add_argument("--scenarios", nargs="*", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("--parallel", type=int, default=1, help="valgrind processes at once (faster, noisier)")
     parser.add_argument("--out", help="directory for instructions.md (default bench/out/)")
     args = parser.parse_args()
     sizes = {name: max(100, int(SIZES[name] * args.scale)) for name in args.scenarios}
@@ -132,7 +135,7 @@ def main() -> None:
     for scenario, n in sizes.items():
         jobs.append((scenario, "ThreadPool", n))
         jobs.append((scenario, "ThreadPoolExecutor", max(100, int(n * BASELINE_FRACTION))))
-    text = report(measure(jobs, args.runs), sizes, floor_size, args.runs)
+    text = report(measure(jobs, args.runs, args.parallel), sizes, floor_size, args.runs)
     print(text)
     out = results_dir(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 /*
  * pool.c - cymade._threadpool.ThreadPool: the C base class of
- * cymade.threadpool.ThreadPool (which adds map(), the context manager, the
+ * cymade.threadpool.ThreadPool (which adds the context manager, the
  * stdlib's defaults and the default report_error in Python).
  *
  * Workers are threading.Thread objects, started on demand by the engine
