@@ -12,6 +12,10 @@ static void set_empty(call_arguments *arguments) {
 int call_arguments_store(call_arguments *arguments, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     Py_ssize_t count = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
     set_empty(arguments);
+    if (count > INT32_MAX) {
+        PyErr_NoMemory();
+        return -1;
+    }
     if (count > CALL_ARGUMENTS_INLINE) {
         PyObject **slots = PyMem_Malloc((size_t)(1 + count) * sizeof(PyObject *));
         if (slots == NULL) {
@@ -23,8 +27,8 @@ int call_arguments_store(call_arguments *arguments, PyObject *const *args, Py_ss
     for (Py_ssize_t i = 0; i < count; i++) {
         arguments->values[i] = Py_NewRef(args[i]);
     }
-    arguments->positional_count = nargs;
-    arguments->count = count;
+    arguments->positional_count = (int32_t)nargs;
+    arguments->count = (int32_t)count;
     arguments->keyword_names = count > nargs ? Py_NewRef(kwnames) : NULL;
     return 0;
 }
@@ -39,11 +43,11 @@ void call_arguments_clear(call_arguments *arguments) {
     /* Emptied before the references go, since a value's destructor may run
      * arbitrary code; inline values stay readable (set_empty keeps them). */
     PyObject **values = arguments->values;
-    Py_ssize_t count = arguments->count;
+    int32_t count = arguments->count;
     PyObject *keyword_names = arguments->keyword_names;
     bool heap = values != &arguments->inline_slots[1];
     set_empty(arguments);
-    for (Py_ssize_t i = 0; i < count; i++) {
+    for (int32_t i = 0; i < count; i++) {
         Py_DECREF(values[i]);
     }
     Py_XDECREF(keyword_names);
@@ -53,7 +57,7 @@ void call_arguments_clear(call_arguments *arguments) {
 }
 
 int call_arguments_traverse(const call_arguments *arguments, visitproc visit, void *arg) {
-    for (Py_ssize_t i = 0; i < arguments->count; i++) {
+    for (int32_t i = 0; i < arguments->count; i++) {
         Py_VISIT(arguments->values[i]);
     }
     Py_VISIT(arguments->keyword_names);

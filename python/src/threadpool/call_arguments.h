@@ -12,8 +12,12 @@
 
 #include "compat.h"
 
-/* Values (positional and keyword) kept without a second allocation. */
-#define CALL_ARGUMENTS_INLINE 3
+#include <stdint.h>
+
+/* Values (positional and keyword) kept without a second allocation: two,
+ * which with the other fields keeps a future in CPython's 256-byte
+ * allocation class (future.h). */
+#define CALL_ARGUMENTS_INLINE 2
 
 /* `count` strong references at `values`: the positional arguments, then
  * the values of `keyword_names` (a tuple of str, or NULL for none).  The
@@ -23,14 +27,15 @@
  * CALL_ARGUMENTS_INLINE. */
 typedef struct call_arguments {
     PyObject **values;
-    Py_ssize_t positional_count;
-    Py_ssize_t count;
+    int32_t positional_count;
+    int32_t count;
     PyObject *keyword_names;
     PyObject *inline_slots[1 + CALL_ARGUMENTS_INLINE];
 } call_arguments;
 
 /* Keeps new references to args[0 .. nargs + len(kwnames)) and kwnames, the
- * arguments of a vectorcall.  0, or -1 with MemoryError (nothing kept). */
+ * arguments of a vectorcall.  0, or -1 with MemoryError (nothing kept;
+ * also for more than INT32_MAX values, which no real call has). */
 int call_arguments_store(call_arguments *arguments, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
 
 /* fn(*arguments): a new reference, or NULL with an exception set.  The

@@ -146,9 +146,10 @@ static void publish_final_state(future_object *self) {
 }
 
 /* Publishes the final state and tells each concurrent.futures waiter
- * (wait(), as_completed()) about it in one step under `condition`, the way
- * concurrent.futures.Future does. */
-static void notify_waiters(future_object *self, PyObject *condition) {
+ * (wait(), as_completed()) about it in one step under the condition of
+ * `waiting`, the way concurrent.futures.Future does. */
+static void notify_waiters(future_object *self, PyObject *waiting) {
+    PyObject *condition = PyTuple_GET_ITEM(waiting, 0);
     PyObject *entered = PyObject_CallMethod(condition, "acquire", NULL);
     publish_final_state(self); /* even if acquiring failed: _state must not stay behind */
     if (entered == NULL) {
@@ -159,7 +160,7 @@ static void notify_waiters(future_object *self, PyObject *condition) {
     const char *method = cymade_future_get_state(&self->core) == CYMADE_FUTURE_CANCELLED ? "add_cancelled"
                          : self->core.status == STATUS_RAISED                            ? "add_exception"
                                                                                          : "add_result";
-    PyObject *waiters = self->waiters ? PySequence_List(self->waiters) : PyList_New(0);
+    PyObject *waiters = PySequence_List(PyTuple_GET_ITEM(waiting, 1));
     for (Py_ssize_t i = 0; waiters != NULL && i < PyList_GET_SIZE(waiters); i++) {
         PyObject *done = PyObject_CallMethod(PyList_GET_ITEM(waiters, i), method, "O", (PyObject *)self);
         if (done == NULL) {
@@ -192,20 +193,20 @@ static void future_final_fn(cymade_future *core) {
     gil_guard guard = gil_guard_enter();
     PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
     PyObject *callbacks;
-    PyObject *condition;
+    PyObject *waiting;
     compat_critical_section section;
     compat_critical_section_begin(&section, (PyObject *)self);
     callbacks = self->callbacks;
     self->callbacks = NULL;
-    condition = Py_XNewRef(self->condition);
-    if (condition == NULL) {
+    waiting = Py_XNewRef(self->waiting);
+    if (waiting == NULL) {
         /* In the section that creates the condition: no waiter exists. */
         publish_final_state(self);
     }
     compat_critical_section_end(&section);
-    if (condition != NULL) {
-        notify_waiters(self, condition);
-        Py_DECREF(condition);
+    if (waiting != NULL) {
+        notify_waiters(self, waiting);
+        Py_DECREF(waiting);
     }
     for (Py_ssize_t i = 0; callbacks != NULL && i < PyList_GET_SIZE(callbacks); i++) {
         run_done_callback(self, PyList_GET_ITEM(callbacks, i));
@@ -236,8 +237,7 @@ future_object *future_object_create(threadpool_state *state, PyObject *pool_ref,
     self->outcome = NULL;
     self->pool_ref = Py_XNewRef(pool_ref);
     self->callbacks = NULL;
-    self->condition = NULL;
-    self->waiters = NULL;
+    self->waiting = NULL;
     lazy_object_init(&self->uuid);
     cymade_atomic_u64_init(&self->outcome_retrieved, 0);
     cymade_atomic_u64_init(&self->final_published, 0);
@@ -261,8 +261,7 @@ static int future_traverse(future_object *self, visitproc visit, void *arg) {
     Py_VISIT(self->outcome);
     Py_VISIT(self->pool_ref);
     Py_VISIT(self->callbacks);
-    Py_VISIT(self->condition);
-    Py_VISIT(self->waiters);
+    Py_VISIT(self->waiting);
     rc = compat_pyclass_visit_dict((PyObject *)self, visit, arg);
     if (rc != 0) {
         return rc;
@@ -277,8 +276,7 @@ static int future_clear(future_object *self) {
     Py_CLEAR(self->outcome);
     Py_CLEAR(self->pool_ref);
     Py_CLEAR(self->callbacks);
-    Py_CLEAR(self->condition);
-    Py_CLEAR(self->waiters);
+    Py_CLEAR(self->waiting);
     compat_pyclass_clear_dict((PyObject *)self);
     lazy_object_clear(&self->uuid);
     return 0;
@@ -598,28 +596,32 @@ static PyObject *future_get_state_name(future_object *self, void *Py_UNUSED(clos
     return Py_NewRef(PyTuple_GET_ITEM(state_of(self)->future_states, name));
 }
 
-static PyObject *future_get_condition(future_object *self, void *Py_UNUSED(closure)) {
-    PyObject *condition = NULL;
+/* Item `index` of `waiting` ((condition, waiters), created with both on
+ * first use): a new reference, or NULL with an exception set. */
+static PyObject *waiting_item(future_object *self, Py_ssize_t index) {
+    PyObject *item = NULL;
     compat_critical_section section;
     compat_critical_section_begin(&section, (PyObject *)self);
-    if (self->condition == NULL) {
-        self->condition = PyObject_CallNoArgs(state_of(self)->condition_class);
+    if (self->waiting == NULL) {
+        PyObject *condition = PyObject_CallNoArgs(state_of(self)->condition_class);
+        PyObject *waiters = condition ? PyList_New(0) : NULL;
+        self->waiting = waiters ? PyTuple_Pack(2, condition, waiters) : NULL;
+        Py_XDECREF(waiters);
+        Py_XDECREF(condition);
     }
-    condition = Py_XNewRef(self->condition);
+    if (self->waiting != NULL) {
+        item = Py_NewRef(PyTuple_GET_ITEM(self->waiting, index));
+    }
     compat_critical_section_end(&section);
-    return condition;
+    return item;
+}
+
+static PyObject *future_get_condition(future_object *self, void *Py_UNUSED(closure)) {
+    return waiting_item(self, 0);
 }
 
 static PyObject *future_get_waiters(future_object *self, void *Py_UNUSED(closure)) {
-    PyObject *waiters = NULL;
-    compat_critical_section section;
-    compat_critical_section_begin(&section, (PyObject *)self);
-    if (self->waiters == NULL) {
-        self->waiters = PyList_New(0);
-    }
-    waiters = Py_XNewRef(self->waiters);
-    compat_critical_section_end(&section);
-    return waiters;
+    return waiting_item(self, 1);
 }
 
 static PyObject *future_get_uuid(future_object *self, void *Py_UNUSED(closure)) {
