@@ -1,8 +1,8 @@
 #include "map_iterator.h"
 
-#include <math.h>
 #include <stdbool.h>
-#include <time.h>
+
+#include "cymade/internal/monotonic_clock.h"
 
 typedef struct map_iterator {
     PyObject_HEAD future_object **futures; /* PyMem array; entries before `next` are NULL */
@@ -11,12 +11,6 @@ typedef struct map_iterator {
     double deadline;
     bool started; /* next() was called: see the top of map_iterator.h */
 } map_iterator;
-
-double map_iterator_now(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
-}
 
 /* Cancels the futures not reached, drops them, and ends the iteration. */
 static void cancel_remaining(map_iterator *self) {
@@ -44,7 +38,8 @@ static PyObject *map_iterator_next_locked(map_iterator *self) {
     }
     future_object *future = self->futures[self->next];
     self->futures[self->next++] = NULL;
-    double timeout = isinf(self->deadline) ? INFINITY : self->deadline - map_iterator_now();
+    /* +inf stays +inf: no deadline. */
+    double timeout = self->deadline - (double)monotonic_clock_ns() * 1e-9;
     PyObject *result = future_object_result(future, timeout);
     if (result == NULL) {
         /* As Executor.map: the failed future is cancelled (a timeout leaves

@@ -24,13 +24,10 @@
 #include "future.h"
 
 /* An iterator over `futures[0 .. count)`, which it takes over (strong
- * references and the PyMem array).  `deadline` is a CLOCK_MONOTONIC time in
- * seconds, +inf for none.  NULL with an exception set (the futures are then
+ * references and the PyMem array).  `deadline` is a monotonic_clock_ns()
+ * time (core/src/monotonic_clock.h) in seconds, +inf for none.  NULL with an exception set (the futures are then
  * released, not cancelled). */
 PyObject *map_iterator_create(threadpool_state *state, future_object **futures, Py_ssize_t count, double deadline);
-
-/* The monotonic clock map()'s deadline is measured on, in seconds. */
-double map_iterator_now(void);
 
 /* Create the map iterator type into the state; -1 with an exception set. */
 int map_iterator_type_init(PyObject *module, threadpool_state *state);

@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "cymade/internal/monotonic_clock.h"
 #include "cymade/pool.h"
 #include "map_iterator.h"
 #include "module_state.h"
@@ -573,7 +574,7 @@ static PyObject *pool_map(pool_object *self, PyObject *const *args, Py_ssize_t n
         if (seconds == -1.0 && PyErr_Occurred()) {
             return NULL;
         }
-        deadline = map_iterator_now() + seconds;
+        deadline = (double)monotonic_clock_ns() * 1e-9 + seconds;
     }
     Py_ssize_t iterable_count = nargs - 1;
     /* zip(*iterables), or the one iterable itself: no tuple per item. */
