@@ -113,6 +113,8 @@ void cymade_rcu_barrier(void) {
 
 #else
 
+#include <urcu/static/urcu-bp.h>
+
 /* liburcu keeps internal locks that a fork() child would inherit held; its
  * documented hooks release them around fork (urcu-bp.h, call-rcu.h). */
 static void rcu_before_fork(void) {
@@ -140,12 +142,63 @@ void cymade_rcu_init(void) {
     pthread_once(&fork_hooks_once, install_fork_hooks);
 }
 
+/*
+ * The read side, on liburcu-bp's own per-thread state.  urcu_bp_read_lock()
+ * finds the calling thread's registry entry through a thread-local of
+ * liburcu-bp.so, and a shared library's thread-locals cost a __tls_get_addr
+ * call per access: about 40 instructions per lock and unlock pair, paid on
+ * every submit and every pop.  The engine keeps the entry's address in a
+ * thread-local of its own instead, which is one load, and updates the entry
+ * as liburcu's inline read side (_urcu_bp_read_lock and
+ * _urcu_bp_read_unlock, urcu/static/urcu-bp.h) does.
+ *
+ * A cached entry is trusted only while it still names this thread: liburcu
+ * releases a thread's entry in a thread-exit destructor, after which another
+ * thread may take it.  Code that enters a read-side section from a later
+ * destructor of the same thread (a submit from a thread-local's destructor)
+ * then finds a different or zero tid and registers again, as
+ * urcu_bp_read_lock() would.  The entry's memory stays mapped while
+ * liburcu-bp is loaded: its registry arena grows in place and never moves.
+ */
+static _Thread_local __attribute__((tls_model("initial-exec"))) struct urcu_bp_reader *thread_reader;
+static _Thread_local __attribute__((tls_model("initial-exec"))) pthread_t thread_reader_owner;
+
+/* Out of line and cold, so the lock's fast path needs no stack frame. */
+__attribute__((noinline, cold)) static struct urcu_bp_reader *register_thread_reader(void) {
+    urcu_bp_register_thread();
+    thread_reader = URCU_TLS(urcu_bp_reader);
+    thread_reader_owner = pthread_self();
+    return thread_reader;
+}
+
 void cymade_rcu_read_lock(void) {
-    urcu_bp_read_lock();
+    struct urcu_bp_reader *reader = thread_reader;
+    /* relaxed: a released entry's tid may be rewritten by the thread that
+     * takes it next, but never to this thread's id, so any value read is
+     * either this thread's (the entry is ours) or not. */
+    if (__builtin_expect(reader == NULL || __atomic_load_n(&reader->tid, __ATOMIC_RELAXED) != thread_reader_owner, 0)) {
+        reader = register_thread_reader();
+    }
+    /* relaxed: only this thread writes its counter; urcu_bp_smp_mb_slave()
+     * below orders the section after it, as in liburcu's own read lock. */
+    unsigned long nesting = __atomic_load_n(&reader->ctr, __ATOMIC_RELAXED);
+    if ((nesting & URCU_BP_GP_CTR_NEST_MASK) != 0) {
+        __atomic_store_n(&reader->ctr, nesting + URCU_BP_GP_COUNT, __ATOMIC_RELAXED); /* relaxed: nested */
+        return;
+    }
+    /* relaxed: a grace period's phase may be read stale; the writer then
+     * waits for this reader, which is what a stale phase means in urcu-bp. */
+    __atomic_store_n(&reader->ctr, __atomic_load_n(&urcu_bp_gp.ctr, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+    urcu_bp_smp_mb_slave();
 }
 
 void cymade_rcu_read_unlock(void) {
-    urcu_bp_read_unlock();
+    struct urcu_bp_reader *reader = thread_reader;
+    /* relaxed: this thread's own counter; the fence before the store keeps
+     * the section's reads before the unlock, as in liburcu's read unlock. */
+    unsigned long nesting = __atomic_load_n(&reader->ctr, __ATOMIC_RELAXED);
+    urcu_bp_smp_mb_slave();
+    __atomic_store_n(&reader->ctr, nesting - URCU_BP_GP_COUNT, __ATOMIC_RELAXED);
 }
 
 void cymade_rcu_synchronize(void) {
