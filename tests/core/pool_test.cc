@@ -1320,11 +1320,12 @@ TEST_P(PoolTest, StatsAreConsistent) {
 }
 
 // Two workers, one blocked: the other drains its own ring and steals the
-// blocked worker's half.
+// blocked worker's half.  Submitters fill rings in runs of 16 (cymade/pool.h),
+// so any 32 consecutive submissions put 16 in each ring.
 TEST_P(PoolTest, StatsCountStolenJobsPerWorker) {
     Create(2);
     BlockWorkers(2);
-    std::vector<std::atomic<int>> runs(10);
+    std::vector<std::atomic<int>> runs(32);
     std::vector<cymade_future *> futures;
     for (auto &r : runs) {
         futures.push_back(nullptr);
@@ -1339,18 +1340,18 @@ TEST_P(PoolTest, StatsCountStolenJobsPerWorker) {
     ASSERT_TRUE((a == 0 && b == 1) || (a == 1 && b == 0));
     cymade_worker_stats per_worker[2];
     cymade_pool_stats stats =
-        StatsWhen([](const cymade_pool_stats &s) { return s.completed == 11 && s.running == 1; }, per_worker);
-    EXPECT_EQ(per_worker[a].completed, 11u);
+        StatsWhen([](const cymade_pool_stats &s) { return s.completed == 33 && s.running == 1; }, per_worker);
+    EXPECT_EQ(per_worker[a].completed, 33u);
     EXPECT_EQ(per_worker[b].completed, 0u) << "worker " << b << " is still blocked";
     EXPECT_EQ(stats.running, 1u);
     EXPECT_EQ(stats.completed, per_worker[0].completed + per_worker[1].completed);
     EXPECT_EQ(stats.stolen, per_worker[0].stolen + per_worker[1].stolen);
     EXPECT_EQ(stats.queued, per_worker[0].queued + per_worker[1].queued);
     if (GetParam() == kRings) {
-        // Submissions alternate rings, so 5 of the 10 were in the blocked
-        // worker's ring (the gate job itself may have been stolen too).
-        EXPECT_GE(per_worker[a].stolen, 5u);
-        EXPECT_LE(per_worker[a].stolen, 6u);
+        // 16 of the 32 were in the blocked worker's ring (the gate job
+        // itself may have been stolen too).
+        EXPECT_GE(per_worker[a].stolen, 16u);
+        EXPECT_LE(per_worker[a].stolen, 17u);
     } else {
         EXPECT_EQ(stats.stolen, 0u) << "one shared queue: nothing to steal";
     }

@@ -4,7 +4,9 @@
  * Queues.  Every worker owns a growable multi-producer/multi-
  * consumer ring (Vyukov's bounded MPMC ring; a full ring is replaced by one
  * twice its size, and the old one is freed through RCU once drained).
- * Submitters push round-robin (a thread-local cursor, so no shared counter);
+ * Submitters push round-robin, 16 consecutive jobs to a ring before the
+ * next ring's turn (a thread-local cursor, so no shared counter; runs keep
+ * the submitter and each worker on different cache lines of the ring);
  * a worker that submits pushes to its own ring.  A worker pops its own ring
  * and steals from the others when it is empty.
  *
