@@ -1,6 +1,7 @@
 """py_extension: one CPython extension module of the cymade package."""
 
 load("@rules_cc//cc:defs.bzl", "cc_binary")
+load("//core:engine_config.bzl", "LTO_COPTS", "LTO_LINKOPTS")
 
 def py_extension(name, srcs, deps = []):
     """Builds `cymade/<name>.so` behind the verify gate.
@@ -19,9 +20,11 @@ def py_extension(name, srcs, deps = []):
     cc_binary(
         name = "cymade/%s.so" % name,
         srcs = srcs,
-        copts = ["-fvisibility=hidden"],
+        copts = ["-fvisibility=hidden"] + LTO_COPTS,
         additional_linker_inputs = [":extension.map"],
-        linkopts = ["-Wl,--version-script=$(location :extension.map)"],
+        # Link-time optimisation across the module and the engine
+        # (core/engine_config.bzl).
+        linkopts = ["-Wl,--version-script=$(location :extension.map)"] + LTO_LINKOPTS,
         linkshared = True,
         deps = deps + [
             ":python_support",

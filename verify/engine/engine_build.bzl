@@ -28,6 +28,7 @@ load(
     "CHECKED_COPTS",
     "CHECKED_DEFINES",
     "CHECKED_LINKOPTS",
+    "PRODUCTION_COPTS",
     "PRODUCTION_DEFINES",
     "PRODUCTION_DEPS",
 )
@@ -151,7 +152,7 @@ def engine_mutant(name, srcs, mutate, sed_script, expected_failure, engine = "ch
             ":" + name + "_unchanged",
             ":" + name + "_mutated",
         ],
-        copts = CHECKED_COPTS if checked else [],
+        copts = CHECKED_COPTS if checked else PRODUCTION_COPTS,
         defines = CHECKED_DEFINES if checked else PRODUCTION_DEFINES,
         linkopts = CHECKED_LINKOPTS if checked else ["-pthread"],
         deps = [
