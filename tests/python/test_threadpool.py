@@ -10,6 +10,7 @@ import asyncio
 import concurrent.futures
 import concurrent.futures.thread
 import gc
+import itertools
 import logging
 import math
 import operator
@@ -842,6 +843,82 @@ def test_map_iterable_errors_propagate_and_jobs_queued_so_far_run(make_pool):
         pool.map(ran.append, items())
     pool.shutdown(wait=True)
     assert sorted(ran) == [1, 2]
+
+
+@pytest.mark.timeout(60)
+def test_map_across_job_blocks_keeps_order_and_cancels_from_any_point(make_pool):
+    # map() keeps its jobs in blocks of 1024 (map_job.c): results cross
+    # block boundaries in order, and ending the iteration inside any block
+    # cancels exactly the jobs not reached that had not started.
+    pool = make_pool(2)
+    n = 3 * 1024 + 5
+    assert list(pool.map(operator.neg, range(n))) == [-x for x in range(n)]
+    assert list(pool.map(operator.add, range(n), range(n))) == [2 * x for x in range(n)]
+    for stop in (1, 1023, 1024, 1025, 2048, n - 1):
+        gate = make_pool.gate(pool)
+        ran = []
+        results = pool.map(ran.append, range(n))
+        gate.open()
+        taken = [next(results) for _ in range(stop)]
+        results.close()
+        pool.submit(len, "").result(timeout=LONG)
+        assert taken == [None] * stop
+        # Every job up to the last one taken ran; of the rest, only those a
+        # worker had already started.
+        assert sorted(ran)[:stop] == list(range(stop)), stop
+        assert len(ran) == len(set(ran)) and len(ran) <= n
+
+
+@pytest.mark.timeout(30)
+def test_map_lets_go_of_arguments_and_results(make_pool):
+    class Item:
+        pass
+
+    pool = make_pool(2)
+    arguments = [Item() for _ in range(2500)]
+    watched = [weakref.ref(item) for item in arguments]
+    results = pool.map(lambda item: Item(), arguments)
+    del arguments
+    outputs = [weakref.ref(result) for result in itertools.islice(results, 1500)]
+    gc.collect()
+    # The results handed out are the caller's; the jobs hold nothing of them.
+    assert all(ref() is None for ref in outputs)
+    assert all(ref() is None for ref in watched[:1500])
+    del results
+    pool.shutdown(wait=True)
+    gc.collect()
+    assert all(ref() is None for ref in watched)
+
+
+@pytest.mark.timeout(30)
+def test_map_jobs_cancelled_by_shutdown_raise_cancelled_error(make_pool):
+    pool = make_pool(1)
+    gate = make_pool.gate(pool)
+    results = pool.map(operator.neg, range(10))
+    pool.shutdown(wait=False, cancel_futures=True)
+    gate.open()
+    with pytest.raises(concurrent.futures.CancelledError):
+        next(results)
+    assert list(results) == []
+
+
+@pytest.mark.timeout(30)
+def test_map_iterator_in_a_reference_cycle_is_collected(make_pool):
+    pool = make_pool(2)
+
+    class Holder:
+        def itself(self, _):
+            return self
+
+    holder = Holder()
+    holder.results = pool.map(holder.itself, range(3000))
+    # The holder holds the iterator, which holds it back through fn (a
+    # method of the holder) and through every result not reached yet.
+    pool.shutdown(wait=True)
+    watched = weakref.ref(holder)
+    del holder
+    gc.collect()
+    assert watched() is None
 
 
 @pytest.mark.timeout(30)

@@ -349,8 +349,8 @@ static int timeout_seconds_to_ns(double seconds, int64_t *remaining_ns) {
 /* Waits until the future is final, or `remaining_ns` passed (< 0: no
  * limit).  0, or -1 with TimeoutError or a signal's exception
  * (KeyboardInterrupt) set. */
-static int wait_final_ns(future_object *self, int64_t remaining_ns) {
-    if (cymade_future_is_final(&self->core)) {
+static int wait_final_ns(cymade_future *core, int64_t remaining_ns) {
+    if (cymade_future_is_final(core)) {
         return 0;
     }
     struct timespec start;
@@ -359,7 +359,7 @@ static int wait_final_ns(future_object *self, int64_t remaining_ns) {
         int64_t slice = (remaining_ns < 0 || remaining_ns > WAIT_SLICE_NS) ? WAIT_SLICE_NS : remaining_ns;
         int rc;
         Py_BEGIN_ALLOW_THREADS
-        rc = cymade_future_wait(&self->core, slice);
+        rc = cymade_future_wait(core, slice);
         Py_END_ALLOW_THREADS
         if (rc == CYMADE_OK) {
             return 0;
@@ -389,7 +389,15 @@ static int wait_final(future_object *self, PyObject *timeout) {
             return -1;
         }
     }
-    return wait_final_ns(self, remaining_ns);
+    return wait_final_ns(&self->core, remaining_ns);
+}
+
+int future_core_wait(cymade_future *core, double timeout_seconds) {
+    int64_t remaining_ns;
+    if (timeout_seconds_to_ns(timeout_seconds, &remaining_ns) < 0) {
+        return -1;
+    }
+    return wait_final_ns(core, remaining_ns);
 }
 
 /* The optional `timeout` argument of result() and exception(), by position
@@ -474,19 +482,6 @@ static PyObject *future_result(future_object *self, PyObject *const *args, Py_ss
         return NULL;
     }
     return outcome_of(self);
-}
-
-PyObject *future_object_result(future_object *self, double timeout_seconds) {
-    int64_t remaining_ns;
-    if (timeout_seconds_to_ns(timeout_seconds, &remaining_ns) < 0 || wait_final_ns(self, remaining_ns) < 0 ||
-        check_done(self) < 0) {
-        return NULL;
-    }
-    return outcome_of(self);
-}
-
-bool future_object_cancel(future_object *self) {
-    return cymade_future_cancel(&self->core);
 }
 
 static PyObject *future_exception(future_object *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {

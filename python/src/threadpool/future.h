@@ -56,13 +56,11 @@ typedef struct future_object {
 future_object *future_object_create(threadpool_state *state, PyObject *pool_ref, PyObject *fn, PyObject *const *args,
                                     Py_ssize_t nargs, PyObject *kwnames);
 
-/* result(timeout) for C callers: waits up to `timeout_seconds` (+inf: no
- * limit), then the job's value, or NULL with its exception, TimeoutError,
- * CancelledError, a signal's exception or ValueError (NaN) set. */
-PyObject *future_object_result(future_object *self, double timeout_seconds);
-
-/* cancel(): true if this call cancelled the pending job. */
-bool future_object_cancel(future_object *self);
+/* Waits, with the GIL released, until the engine future `core` is final or
+ * `timeout_seconds` passed (+inf: no limit; 0 or less: no wait): 0, or -1
+ * with TimeoutError, a signal's exception (KeyboardInterrupt) or ValueError
+ * (NaN) set.  What result() does before looking at the outcome. */
+int future_core_wait(cymade_future *core, double timeout_seconds);
 
 /* The engine's job function for future_object (runs on a worker). */
 int future_object_run_job(void *arg, void **result);

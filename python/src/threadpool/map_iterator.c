@@ -3,54 +3,44 @@
 #include <stdbool.h>
 
 #include "cymade/internal/monotonic_clock.h"
+#include "future.h"
 
 typedef struct map_iterator {
-    PyObject_HEAD future_object **futures; /* PyMem array; entries before `next` are NULL */
-    Py_ssize_t count;
-    Py_ssize_t next;
+    PyObject_HEAD map_jobs jobs; /* the jobs not reached yet */
+    threadpool_state *state;
     double deadline;
     bool started; /* next() was called: see the top of map_iterator.h */
 } map_iterator;
 
-/* Cancels the futures not reached, drops them, and ends the iteration. */
+/* Cancels the jobs not reached, drops them, and ends the iteration. */
 static void cancel_remaining(map_iterator *self) {
-    while (self->next < self->count) {
-        future_object *future = self->futures[self->next];
-        self->futures[self->next++] = NULL;
-        future_object_cancel(future);
-        Py_DECREF(future);
-    }
-}
-
-/* Drops the futures not reached; their jobs still run. */
-static void release_remaining(map_iterator *self) {
-    while (self->next < self->count) {
-        future_object *future = self->futures[self->next];
-        self->futures[self->next++] = NULL;
-        Py_DECREF(future);
+    for (map_job *job; (job = map_jobs_take(&self->jobs)) != NULL;) {
+        cymade_future_cancel(&job->core);
+        map_job_release(job);
     }
 }
 
 static PyObject *map_iterator_next_locked(map_iterator *self) {
     self->started = true;
-    if (self->next >= self->count) {
+    /* Taken before waiting, which releases the GIL: a concurrent next()
+     * takes the following job. */
+    map_job *job = map_jobs_take(&self->jobs);
+    if (job == NULL) {
         return NULL; /* StopIteration */
     }
-    future_object *future = self->futures[self->next];
-    self->futures[self->next++] = NULL;
     /* +inf stays +inf: no deadline. */
     double timeout = self->deadline - (double)monotonic_clock_ns() * 1e-9;
-    PyObject *result = future_object_result(future, timeout);
+    PyObject *result = future_core_wait(&job->core, timeout) < 0 ? NULL : map_job_outcome(job, self->state);
     if (result == NULL) {
-        /* As Executor.map: the failed future is cancelled (a timeout leaves
-         * it pending), then every later one. */
+        /* As Executor.map: the failed job is cancelled (a running one after
+         * a timeout keeps running), then every later one. */
         PyObject *error = compat_fetch_exception();
-        future_object_cancel(future);
+        cymade_future_cancel(&job->core);
         cancel_remaining(self);
         compat_raise_exception(error);
         Py_DECREF(error);
     }
-    Py_DECREF(future);
+    map_job_release(job);
     return result;
 }
 
@@ -64,13 +54,12 @@ static PyObject *map_iterator_next(map_iterator *self) {
 }
 
 /* Ends the iteration; cancels what was not reached once it had started,
- * else only lets go of the futures. */
+ * else only lets go of the jobs, which still run. */
 static void finish_iteration(map_iterator *self) {
     if (self->started) {
         cancel_remaining(self);
-    } else {
-        release_remaining(self);
     }
+    map_jobs_clear(&self->jobs);
     self->started = true;
 }
 
@@ -84,16 +73,13 @@ static PyObject *map_iterator_close(map_iterator *self, PyObject *Py_UNUSED(igno
 
 static int map_iterator_traverse(map_iterator *self, visitproc visit, void *arg) {
     Py_VISIT(Py_TYPE(self));
-    for (Py_ssize_t i = self->next; i < self->count; i++) {
-        Py_VISIT(self->futures[i]);
-    }
-    return 0;
+    return map_jobs_traverse(&self->jobs, visit, arg);
 }
 
-/* Breaks a cycle through the iterator: drops the futures without
- * cancelling them. */
+/* Breaks a cycle through the iterator: drops the jobs without cancelling
+ * them. */
 static int map_iterator_clear(map_iterator *self) {
-    release_remaining(self);
+    map_jobs_clear(&self->jobs);
     return 0;
 }
 
@@ -101,31 +87,24 @@ static int map_iterator_clear(map_iterator *self) {
 static void map_iterator_dealloc(map_iterator *self) {
     PyTypeObject *type = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    if (self->next < self->count) {
-        PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
-        finish_iteration(self);
-        if (saved != NULL) {
-            compat_raise_exception(saved);
-            Py_DECREF(saved);
-        }
+    PyObject *saved = PyErr_Occurred() ? compat_fetch_exception() : NULL;
+    finish_iteration(self);
+    if (saved != NULL) {
+        compat_raise_exception(saved);
+        Py_DECREF(saved);
     }
-    PyMem_Free(self->futures);
     type->tp_free((PyObject *)self);
     Py_DECREF(type);
 }
 
-PyObject *map_iterator_create(threadpool_state *state, future_object **futures, Py_ssize_t count, double deadline) {
+PyObject *map_iterator_create(threadpool_state *state, map_jobs *jobs, double deadline) {
     map_iterator *self = PyObject_GC_New(map_iterator, state->map_iterator_type);
     if (self == NULL) {
-        for (Py_ssize_t i = 0; i < count; i++) {
-            Py_DECREF(futures[i]);
-        }
-        PyMem_Free(futures);
+        map_jobs_clear(jobs);
         return NULL;
     }
-    self->futures = futures;
-    self->count = count;
-    self->next = 0;
+    self->jobs = *jobs;
+    self->state = state;
     self->deadline = deadline;
     self->started = false;
     PyObject_GC_Track(self);

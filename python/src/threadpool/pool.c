@@ -26,6 +26,7 @@
 #include "cymade/internal/monotonic_clock.h"
 #include "cymade/pool.h"
 #include "map_iterator.h"
+#include "map_job.h"
 #include "module_state.h"
 #include "worker_gil.h"
 
@@ -498,53 +499,28 @@ static PyObject *map_through_executor(pool_object *self, PyObject *const *args, 
 }
 
 /* The futures map() queued so far: a growing PyMem array. */
-typedef struct future_list {
-    future_object **items;
-    Py_ssize_t count;
-    Py_ssize_t capacity;
-} future_list;
-
-static int future_list_append(future_list *list, future_object *future) {
-    if (list->count == list->capacity) {
-        Py_ssize_t capacity = list->capacity ? 2 * list->capacity : 64;
-        future_object **items = PyMem_Realloc(list->items, (size_t)capacity * sizeof *items);
-        if (items == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        list->items = items;
-        list->capacity = capacity;
-    }
-    list->items[list->count++] = future;
-    return 0;
-}
-
-/* Drops the futures (their jobs still run, as when Executor.map fails
- * half-way through queueing). */
-static void future_list_release(future_list *list) {
-    for (Py_ssize_t i = 0; i < list->count; i++) {
-        Py_DECREF(list->items[i]);
-    }
-    PyMem_Free(list->items);
-}
-
-/* Queues fn(*arguments) for every item of `items` (single: each item is the
- * one argument; otherwise each is a tuple from zip()).  0, or -1 with an
- * exception set. */
-static int queue_map_jobs(pool_object *self, PyObject *fn, PyObject *items, bool single, future_list *futures) {
+/* Queues fn(item) for every item of `items` (fn(*item) with `unpack`: each
+ * is a tuple from zip()) into `jobs`.  0, or -1 with an exception set; the
+ * jobs queued before an error stay in `jobs` and still run. */
+static int queue_map_jobs(pool_object *self, PyObject *items, map_jobs *jobs) {
     for (PyObject *item; (item = PyIter_Next(items)) != NULL;) {
-        future_object *future =
-            (futures->count == 0 && check_callable(fn, "map") < 0) ? NULL
-            : single                                               ? submit_call(self, 0, fn, &item, 1, NULL)
-                     : submit_call(self, 0, fn, &PyTuple_GET_ITEM(item, 0), PyTuple_GET_SIZE(item), NULL);
+        /* Checked at the first item, as Executor.map's first submit does. */
+        map_job *job =
+            (jobs->tail == NULL && check_callable(jobs->fn, "map") < 0) ? NULL : map_jobs_prepare(jobs, item);
         Py_DECREF(item);
-        if (future == NULL) {
+        if (job == NULL) {
             return -1;
         }
-        if (future_list_append(futures, future) < 0) {
-            Py_DECREF(future);
+        /* acquire: pairs with break_pool's release, as in submit_call. */
+        int rc = cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)
+                     ? CYMADE_ESHUTDOWN
+                     : cymade_pool_submit_future(self->shared->pool, 0, &job->core);
+        if (rc != CYMADE_OK) {
+            map_jobs_abandon(job);
+            raise_engine_error(self, rc);
             return -1;
         }
+        map_jobs_commit(jobs);
     }
     return PyErr_Occurred() ? -1 : 0;
 }
@@ -584,14 +560,15 @@ static PyObject *pool_map(pool_object *self, PyObject *const *args, Py_ssize_t n
     if (items == NULL) {
         return NULL;
     }
-    future_list futures = {NULL, 0, 0};
-    int rc = queue_map_jobs(self, args[0], items, iterable_count == 1, &futures);
+    map_jobs jobs;
+    map_jobs_init(&jobs, args[0], iterable_count != 1, self->state->broken_pool_error);
+    int rc = queue_map_jobs(self, items, &jobs);
     Py_DECREF(items);
     if (rc < 0) {
-        future_list_release(&futures);
+        map_jobs_clear(&jobs);
         return NULL;
     }
-    return map_iterator_create(self->state, futures.items, futures.count, deadline);
+    return map_iterator_create(self->state, &jobs, deadline);
 }
 
 /* Joins every worker thread but the calling one, so that once shutdown
