@@ -22,12 +22,13 @@ PRODUCTION_DEFINES = select({
 
 # Objects that carry GCC's link-time optimisation IR beside their ordinary
 # code (-ffat-lto-objects).  The Python extensions link with LTO_LINKOPTS, so
-# the engine's small functions on the per-job path (a ring push and pop, the
-# RCU read side, a future's start and release) are inlined into the
-# extension's callers: about 120 of a tiny job's 2,530 instructions
-# (bench/README.md).  Every other link (libcymade.so, which lld links and
-# which keeps each public function a real symbol, the tests) uses the
-# ordinary code.  The sanitizer builds are for finding bugs and stay without.
+# the engine's small functions on the per-job path (a submit down to the
+# ring push, a future's start and completion, the arguments' calls) are
+# inlined into the extension's callers: about 120 of a tiny job's 2,530
+# instructions, counted as bench/README.md describes.  Every other link
+# (libcymade.so, which lld links and which keeps each public function a real
+# symbol; the tests) uses the ordinary code.  The sanitizer builds are for
+# finding bugs and stay without.
 LTO_COPTS = select({
     "//core:tsan_build": [],
     "//core:asan_build": [],

@@ -20,6 +20,8 @@ struct map_block {
     map_job jobs[MAP_BLOCK_JOBS];
 };
 
+_Static_assert(sizeof(map_block) < 128 * 1024, "a block must stay under glibc's default mmap threshold");
+
 static void map_block_release(map_block *block) {
     /* acq_rel: every user's accesses to the block happen-before its free. */
     if (cymade_atomic_u64_fetch_sub(&block->references, 1, memory_order_acq_rel) == 1) {

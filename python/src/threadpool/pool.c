@@ -498,7 +498,6 @@ static PyObject *map_through_executor(pool_object *self, PyObject *const *args, 
     return result;
 }
 
-/* The futures map() queued so far: a growing PyMem array. */
 /* Queues fn(item) for every item of `items` (fn(*item) with `unpack`: each
  * is a tuple from zip()) into `jobs`.  0, or -1 with an exception set; the
  * jobs queued before an error stay in `jobs` and still run. */
