@@ -3,6 +3,7 @@
 #include "rcu.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -160,45 +161,64 @@ void cymade_rcu_init(void) {
  * urcu_bp_read_lock() would.  The entry's memory stays mapped while
  * liburcu-bp is loaded: its registry arena grows in place and never moves.
  */
-static _Thread_local __attribute__((tls_model("initial-exec"))) struct urcu_bp_reader *thread_reader;
+static _Thread_local __attribute__((tls_model("initial-exec"))) char *thread_reader;
 static _Thread_local __attribute__((tls_model("initial-exec"))) pthread_t thread_reader_owner;
 
+/* An entry's fields, reached through their offsets: liburcu's registry
+ * arena places entries 32 bytes past a cache-line boundary while the struct
+ * type claims cache-line alignment (its `node` member's attribute), so an
+ * access through the struct type is a misaligned access (UBSan reports
+ * it), though each field itself is naturally aligned. */
+static unsigned long *entry_counter(char *entry) {
+    return (unsigned long *)(entry + offsetof(struct urcu_bp_reader, ctr));
+}
+
+static pthread_t *entry_owner(char *entry) {
+    return (pthread_t *)(entry + offsetof(struct urcu_bp_reader, tid));
+}
+
 /* Out of line and cold, so the lock's fast path needs no stack frame. */
-__attribute__((noinline, cold)) static struct urcu_bp_reader *register_thread_reader(void) {
+__attribute__((noinline, cold)) static char *register_thread_reader(void) {
     urcu_bp_register_thread();
-    thread_reader = URCU_TLS(urcu_bp_reader);
+    thread_reader = (char *)URCU_TLS(urcu_bp_reader);
     thread_reader_owner = pthread_self();
     return thread_reader;
 }
 
+/* Whether `entry` (the cached one) is still this thread's.  relaxed: a
+ * released entry's tid may be rewritten by the thread that takes it next,
+ * but never to this thread's id, so any value read is either this thread's
+ * (the entry is ours) or not. */
+static bool is_own_entry(char *entry) {
+    return entry != NULL && __atomic_load_n(entry_owner(entry), __ATOMIC_RELAXED) == thread_reader_owner;
+}
+
 void cymade_rcu_read_lock(void) {
-    struct urcu_bp_reader *reader = thread_reader;
-    /* relaxed: a released entry's tid may be rewritten by the thread that
-     * takes it next, but never to this thread's id, so any value read is
-     * either this thread's (the entry is ours) or not. */
-    if (__builtin_expect(reader == NULL || __atomic_load_n(&reader->tid, __ATOMIC_RELAXED) != thread_reader_owner, 0)) {
+    char *reader = thread_reader;
+    if (__builtin_expect(!is_own_entry(reader), 0)) {
         reader = register_thread_reader();
     }
+    unsigned long *counter = entry_counter(reader);
     /* relaxed: only this thread writes its counter; urcu_bp_smp_mb_slave()
      * below orders the section after it, as in liburcu's own read lock. */
-    unsigned long nesting = __atomic_load_n(&reader->ctr, __ATOMIC_RELAXED);
+    unsigned long nesting = __atomic_load_n(counter, __ATOMIC_RELAXED);
     if ((nesting & URCU_BP_GP_CTR_NEST_MASK) != 0) {
-        __atomic_store_n(&reader->ctr, nesting + URCU_BP_GP_COUNT, __ATOMIC_RELAXED); /* relaxed: nested */
+        __atomic_store_n(counter, nesting + URCU_BP_GP_COUNT, __ATOMIC_RELAXED); /* relaxed: nested */
         return;
     }
     /* relaxed: a grace period's phase may be read stale; the writer then
      * waits for this reader, which is what a stale phase means in urcu-bp. */
-    __atomic_store_n(&reader->ctr, __atomic_load_n(&urcu_bp_gp.ctr, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+    __atomic_store_n(counter, __atomic_load_n(&urcu_bp_gp.ctr, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
     urcu_bp_smp_mb_slave();
 }
 
 void cymade_rcu_read_unlock(void) {
-    struct urcu_bp_reader *reader = thread_reader;
+    unsigned long *counter = entry_counter(thread_reader);
     /* relaxed: this thread's own counter; the fence before the store keeps
      * the section's reads before the unlock, as in liburcu's read unlock. */
-    unsigned long nesting = __atomic_load_n(&reader->ctr, __ATOMIC_RELAXED);
+    unsigned long nesting = __atomic_load_n(counter, __ATOMIC_RELAXED);
     urcu_bp_smp_mb_slave();
-    __atomic_store_n(&reader->ctr, nesting - URCU_BP_GP_COUNT, __ATOMIC_RELAXED);
+    __atomic_store_n(counter, nesting - URCU_BP_GP_COUNT, __ATOMIC_RELAXED);
 }
 
 void cymade_rcu_synchronize(void) {
