@@ -6,7 +6,7 @@
  * pool_internal.h.
  *
  * The normal submit path is a strategy push (lock-free for the rings) and,
- * in on-demand pools only, one more load (ensure_worker).
+ * in on-demand pools only, one more load (claim_worker).
  */
 #include "cymade/pool.h"
 
@@ -152,15 +152,12 @@ static int start_next_worker(cymade_pool *pool) {
     return CYMADE_OK;
 }
 
-/* On-demand pools: starts a worker if none is free for the job just queued
- * (queued first, as ThreadPoolExecutor does, so that the new worker finds
- * it at once).  A worker that cannot start is not the submit's failure: the
- * job waits for a worker that a later submit starts, or shutdown cancels
- * it (cymade_pool_shutdown). */
+/* On-demand pools: starts a worker for the job just queued, none being
+ * idle (queued first, as ThreadPoolExecutor does, so that the new worker
+ * finds it at once).  A worker that cannot start is not the submit's
+ * failure: the job waits for a worker that a later submit starts, or
+ * shutdown cancels it (cymade_pool_shutdown). */
 static void start_worker_on_demand(cymade_pool *pool) {
-    if (pool_take_idle_worker(pool)) {
-        return;
-    }
     /* A submit never waits for a start under way (the starter may need the
      * Python GIL that this submitter holds): it leaves a request, and
      * whoever holds start_lock serves every request before it leaves, or
@@ -184,9 +181,31 @@ static void start_worker_on_demand(cymade_pool *pool) {
     }
 }
 
-/* After queuing: the submit path's one extra load. */
-static void ensure_worker(cymade_pool *pool) {
-    if (pool_starting_on_demand(pool)) {
+/* What a submit to an on-demand pool does about workers: nothing once
+ * every worker started, else count on an idle one or start one. */
+typedef enum worker_claim { WORKERS_ALL_STARTED, IDLE_WORKER_CLAIMED, WORKER_TO_START } worker_claim;
+
+/* Before queuing: the submit path's one extra load.  An idle worker is
+ * claimed before the job becomes visible: a worker still spinning may pop
+ * the job at once and, leaving idleness, take back its own count unless a
+ * submit claimed it (worker.c), so a claim made after queuing could find
+ * none and start a worker the pool did not need. */
+static worker_claim claim_worker(cymade_pool *pool) {
+    if (!pool_starting_on_demand(pool)) {
+        return WORKERS_ALL_STARTED;
+    }
+    return pool_take_idle_worker(pool) ? IDLE_WORKER_CLAIMED : WORKER_TO_START;
+}
+
+/* After queuing (`queued`: the push's result): starts the worker the claim
+ * asked for, or gives back an idle worker's count if nothing was queued. */
+static void settle_worker_claim(cymade_pool *pool, worker_claim claim, int queued) {
+    if (queued != CYMADE_OK) {
+        if (claim == IDLE_WORKER_CLAIMED) {
+            /* relaxed: a heuristic, as in pool_take_idle_worker. */
+            cymade_atomic_u64_fetch_add(&pool->idle_workers, 1, memory_order_relaxed);
+        }
+    } else if (claim == WORKER_TO_START) {
         start_worker_on_demand(pool);
     }
 }
@@ -293,10 +312,9 @@ static int enqueue_normal(cymade_pool *pool, queued_job job) {
 
 /* Queues `future`, which already carries the pool's reference. */
 static int enqueue(cymade_pool *pool, cymade_future *future) {
+    worker_claim claim = claim_worker(pool);
     int rc = future->priority != 0 ? enqueue_prioritised(pool, future) : enqueue_normal(pool, queued_future(future));
-    if (rc == CYMADE_OK) {
-        ensure_worker(pool);
-    }
+    settle_worker_claim(pool, claim, rc);
     return rc;
 }
 
@@ -321,10 +339,9 @@ int cymade_pool_schedule(cymade_pool *pool, int64_t priority, cymade_job_fn job,
         return CYMADE_EINVAL;
     }
     if (priority == 0 && future == NULL) {
+        worker_claim claim = claim_worker(pool);
         rc = enqueue_normal(pool, (queued_job){.fn = job, .arg = arg}); /* no allocation */
-        if (rc == CYMADE_OK) {
-            ensure_worker(pool);
-        }
+        settle_worker_claim(pool, claim, rc);
         return rc;
     }
     cymade_future *created = future_create(job, arg);

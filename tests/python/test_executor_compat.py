@@ -53,6 +53,19 @@ def test_workers_start_as_jobs_need_them():
         assert pool.stats()["started_workers"] <= 4
 
 
+@pytest.mark.timeout(60)
+def test_one_job_at_a_time_reuses_the_idle_worker():
+    # As the stdlib's test_idle_thread_reuse, many times over: a worker that
+    # went idle is counted on by the next submit, even when it is still
+    # spinning and pops the job before that submit returns (the engine
+    # claims the idle worker before queuing, core/src/pool.c).
+    with ThreadPool(4) as pool:
+        for i in range(2000):
+            assert pool.submit(operator.mul, i, 2).result(timeout=LONG) == 2 * i
+        assert len(pool._threads) == 1
+        assert pool.stats()["started_workers"] == 1
+
+
 @pytest.mark.timeout(30)
 def test_workers_are_threading_threads_named_like_the_stdlib(make_pool):
     def who():
