@@ -62,9 +62,8 @@ static int map_job_run(void *arg, void **result) {
 static void map_job_free(cymade_future *core) {
     map_job *job = (map_job *)((char *)core - offsetof(map_job, core));
     gil_guard guard = gil_guard_enter();
-    Py_CLEAR(job->argument);
+    Py_XDECREF(job->argument);            /* still set if the job was cancelled */
     Py_XDECREF((PyObject *)core->result); /* NULL unless the job ran */
-    core->result = NULL;
     map_block_release(job->block);
     gil_guard_exit(guard);
 }
