@@ -12,6 +12,7 @@ packages=(
     python3-hypothesis python3-matplotlib python3-coverage
     libpython3.11-testsuite # CPython's own test_concurrent_futures (tests/stdlib)
     valgrind               # memcheck run of a C suite (tests/core:future_test_memcheck)
+    gdb                    # the stacks of a verify suite that hangs (verify/run_suite.sh)
     pkg-config             # building examples/ against the installed C library
     lld                    # links libcymade.so (core/BUILD.bazel says why)
     debootstrap patchelf   # Debian sid's CPython 3.14/3.15 (tools/pythons.sh)

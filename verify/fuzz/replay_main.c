@@ -11,13 +11,22 @@
  * A violation aborts inside the harness, naming what broke; the inputs
  * derive from the seed alone, so running again with the printed seed
  * replays them (thread timing aside).
+ *
+ * An input that runs longer than CYMADE_FUZZ_INPUT_SECONDS (default 30; a
+ * normal one takes milliseconds) has hung: a lost job or wake-up, since
+ * the harness may wait forever on a job.  A watchdog thread then prints it
+ * in hex once (`xxd -r -p` turns that into a file to replay); the suite's
+ * timeout (verify/run_suite.sh) later records every thread's stack.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "monotonic_clock.h"
 
@@ -54,6 +63,49 @@ static const seed_input *load_seed(const char *path) {
     seed->size = fread(seed->bytes, 1, MAX_INPUT, file);
     fclose(file);
     return seed;
+}
+
+/* The input under way, for the watchdog; guarded by running_lock. */
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static seed_input running_input;
+static uint64_t running_since_ns;
+static unsigned long running_number;
+static bool running_reported;
+/* Set before the watchdog starts. */
+static double input_limit_seconds;
+
+static void run_input(const uint8_t *bytes, size_t size, unsigned long number) {
+    pthread_mutex_lock(&running_lock);
+    memcpy(running_input.bytes, bytes, size);
+    running_input.size = size;
+    running_since_ns = monotonic_clock_ns();
+    running_number = number;
+    running_reported = false;
+    pthread_mutex_unlock(&running_lock);
+    LLVMFuzzerTestOneInput(bytes, size);
+}
+
+static void report_hung_input(void) {
+    fprintf(stderr, "pool_fuzz_replay: input %lu still running after %.0f s (a lost job or wake-up); its bytes:\n",
+            running_number, input_limit_seconds);
+    for (size_t i = 0; i < running_input.size; i++) {
+        fprintf(stderr, "%02x", running_input.bytes[i]);
+    }
+    fprintf(stderr, "\n");
+}
+
+static void *watch_inputs(void *unused) {
+    (void)unused;
+    for (;;) {
+        sleep(1);
+        pthread_mutex_lock(&running_lock);
+        if (!running_reported && (double)(monotonic_clock_ns() - running_since_ns) / 1e9 > input_limit_seconds) {
+            report_hung_input();
+            running_reported = true;
+        }
+        pthread_mutex_unlock(&running_lock);
+    }
+    return NULL;
 }
 
 static size_t mutate(uint8_t *bytes, size_t size) {
@@ -93,19 +145,25 @@ int main(int argc, char **argv) {
            (unsigned long long)rng_state);
     fflush(stdout);
 
+    const char *limit_text = getenv("CYMADE_FUZZ_INPUT_SECONDS");
+    input_limit_seconds = limit_text != NULL ? atof(limit_text) : 30.0;
+    pthread_t watchdog;
+    if (pthread_create(&watchdog, NULL, watch_inputs, NULL) != 0) {
+        fprintf(stderr, "pool_fuzz_replay: cannot start the watchdog thread\n");
+        return 2;
+    }
+
     unsigned long runs = 0;
     for (int i = 1; i < argc; i++) {
         const seed_input *seed = load_seed(argv[i]);
-        LLVMFuzzerTestOneInput(seed->bytes, seed->size);
-        runs++;
+        run_input(seed->bytes, seed->size, runs++);
     }
     uint64_t start_ns = monotonic_clock_ns();
     uint8_t scratch[MAX_INPUT];
     while (seed_count > 0 && (double)(monotonic_clock_ns() - start_ns) / 1e9 < seconds) {
         const seed_input *seed = &seeds[rng_next() % seed_count];
         memcpy(scratch, seed->bytes, seed->size);
-        LLVMFuzzerTestOneInput(scratch, mutate(scratch, seed->size));
-        runs++;
+        run_input(scratch, mutate(scratch, seed->size), runs++);
     }
     printf("pool_fuzz_replay: %lu passed, 0 failed\n", runs);
     return 0;
