@@ -42,6 +42,7 @@ void worker_init(worker *self, cymade_pool *pool, size_t index) {
     cymade_atomic_u64_init(&self->thread_state, WORKER_UNCLAIMED);
     self->has_stash = false;
     self->stash_stolen = false;
+    self->parks_untimed = false;
     cymade_atomic_u64_init(&self->foreground_completed, 0);
     cymade_atomic_u64_init(&self->background_completed, 0);
     cymade_atomic_u64_init(&self->stolen, 0);
@@ -144,11 +145,21 @@ static bool worker_should_exit(worker *self) {
 /* The park re-check: true if this worker has something to do after all.
  * The strategy has just found its queue empty, so a worker that may exit
  * should wake to do so (and must not call back into the strategy).  The
- * state word is read as part of the park/wake handshake with submitters. */
+ * state word is read as part of the park/wake handshake with submitters:
+ * whatever a submitter changed before its wake-up found no announced
+ * sleeper must show here. */
 static bool worker_has_other_work(void *context) {
     worker *self = context;
-    if (priority_state_urgent(priority_classes_state(&self->pool->priorities))) {
+    uint64_t state = priority_classes_state(&self->pool->priorities);
+    if (priority_state_urgent(state)) {
         return priority_classes_urgent_queued(&self->pool->priorities);
+    }
+    /* A background job queued after find_job's last look, or skipped then
+     * for an urgent job that has finished since, has no deadline in an
+     * untimed park, and its wake-up came before this sleeper announced
+     * itself: look again, and park until the job is due. */
+    if (self->parks_untimed && priority_state_background(state) && !priority_state_cancelling(state)) {
+        return true;
     }
     return self->has_stash || worker_may_exit(self);
 }
@@ -232,6 +243,7 @@ static find_result wait_for_job(worker *self, queued_job *job) {
         }
         struct timespec deadline = {.tv_sec = (time_t)(wake_at / 1000000000u),
                                     .tv_nsec = (long)(wake_at % 1000000000u)};
+        self->parks_untimed = wake_at == 0;
         pool->strategy->park(pool->queue, worker_has_other_work, self, wake_at ? &deadline : NULL);
         /* Woken: search again rather than just look once.  A worker woken
          * by a searcher's hand-off must hand off in its turn if it finds a

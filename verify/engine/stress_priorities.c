@@ -19,6 +19,13 @@
  *     (plain data): it starts only after the urgent job finished, and the
  *     urgent slot's release orders the write before it (TSan reports the
  *     read otherwise).
+ *   background behind the last look: on a one-worker pool, a background
+ *     job scheduled after the idle worker's last look for work but before
+ *     it announced itself as a sleeper (its wake-up then finds no one to
+ *     wake) still runs.  The pool's strategy is the rings' with a park
+ *     that stops at its entry until the job is scheduled, so the window
+ *     that is a few instructions wide in a real run is open every time.
+ *     (The fuzz replay, verify/fuzz, also runs the mutex queue's park.)
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -29,6 +36,7 @@
 
 #include "cymade/pool.h"
 #include "monotonic_clock.h"
+#include "queue_strategy.h"
 #include "verify/stress/stress.h"
 
 #define MAIN_SLOT 0
@@ -340,6 +348,59 @@ static void check_urgent_first(void) {
     STRESS_CHECK(&stress_main_tally, cymade_pool_destroy(pool) == CYMADE_OK);
 }
 
+/* ------------------------------------------------------------------------ */
+/* background behind the last look                                          */
+
+/* The handshake between the held park and the main thread; a pool of the
+ * held strategy has one worker, so one park. */
+static cymade_atomic_u64 park_held;     /* the next park stops at its entry */
+static cymade_atomic_u64 park_reached;  /* the worker stopped there */
+static cymade_atomic_u64 park_released; /* the main thread let it go on */
+
+static void held_park(job_queue *queue, bool (*has_other_work)(void *context), void *context,
+                      const struct timespec *deadline) {
+    /* relaxed, as every access to the three flags: the engine's own
+     * handshake (the state word against the eventcount) must make the job
+     * visible to the re-check, so the test adds no ordering of its own. */
+    if (cymade_atomic_u64_exchange(&park_held, 0, memory_order_relaxed) != 0) {
+        cymade_atomic_u64_store(&park_reached, 1, memory_order_relaxed);
+        while (cymade_atomic_u64_load(&park_released, memory_order_relaxed) == 0) {
+            sched_yield();
+        }
+    }
+    ring_queue_strategy.park(queue, has_other_work, context, deadline);
+}
+
+static void check_background_behind_last_look(void) {
+    queue_strategy held = ring_queue_strategy;
+    held.park = held_park;
+    cymade_atomic_u64_store(&park_held, 1, memory_order_relaxed);
+    cymade_atomic_u64_store(&park_reached, 0, memory_order_relaxed);
+    cymade_atomic_u64_store(&park_released, 0, memory_order_relaxed);
+
+    cymade_pool_options options;
+    cymade_pool_options_init(&options, 1);
+    cymade_pool *pool;
+    STRESS_CHECK(&stress_main_tally, pool_create_with_strategy(&pool, &options, &held) == CYMADE_OK);
+    /* The worker finds nothing (its last look sees no background job, so
+     * it means to park without a deadline) and stops at the park. */
+    stress_watch(MAIN_SLOT, "main", 0, "the idle worker to park", 0);
+    while (cymade_atomic_u64_load(&park_reached, memory_order_relaxed) == 0) {
+        sched_yield();
+    }
+    stress_unwatch(MAIN_SLOT);
+    cymade_atomic_u64 runs;
+    cymade_atomic_u64_init(&runs, 0);
+    cymade_future *background;
+    STRESS_CHECK(&stress_main_tally, cymade_pool_schedule(pool, 1, counted_job, &runs, &background) == CYMADE_OK);
+    cymade_atomic_u64_store(&park_released, 1, memory_order_relaxed);
+    wait_watched(background, "background job scheduled behind the last look", 0);
+    /* relaxed: ordered by the wait above. */
+    STRESS_CHECK(&stress_main_tally, cymade_atomic_u64_load(&runs, memory_order_relaxed) == 1);
+    cymade_future_release(background);
+    STRESS_CHECK(&stress_main_tally, cymade_pool_destroy(pool) == CYMADE_OK);
+}
+
 static void run_priorities(const stress_options *options) {
     stress_rng rng;
     stress_rng_seed(&rng, options->seed, 0);
@@ -354,6 +415,7 @@ static void run_priorities(const stress_options *options) {
         check_urgent_order(&rng, attempt);
     }
     check_urgent_first();
+    check_background_behind_last_look();
 }
 
 int main(void) {
