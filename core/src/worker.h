@@ -34,7 +34,7 @@ struct worker {
     queued_job stash; /* a normal job popped while an urgent one was outstanding */
     bool has_stash;
     bool stash_stolen;
-    bool parks_untimed; /* wait_for_job's current park has no background deadline */
+    bool parks_untimed; /* the park under way has no deadline: find_job saw no background job */
     /* Single-writer counters: only this worker stores, anyone may load. */
     cymade_atomic_u64 foreground_completed; /* urgent and normal jobs */
     cymade_atomic_u64 background_completed;
