@@ -57,14 +57,17 @@ typedef struct pool_object {
     Py_ssize_t max_workers;
 } pool_object;
 
+/* Whether an initializer failed (break_pool).  acquire: pairs with
+ * break_pool's release, which comes before it shuts the engine down. */
+static bool pool_is_broken(const pool_shared *shared) {
+    return cymade_atomic_u64_load(&shared->broken, memory_order_acquire) != 0;
+}
+
 static PyObject *raise_engine_error(pool_object *self, int error) {
     switch (error) {
     case CYMADE_ENOMEM: return PyErr_NoMemory();
     case CYMADE_ESHUTDOWN:
-        /* acquire: pairs with break_pool's release; it shuts the engine down
-         * after marking the pool broken. */
-        if (self != NULL && self->shared != NULL &&
-            cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
+        if (self != NULL && self->shared != NULL && pool_is_broken(self->shared)) {
             PyErr_SetString(self->state->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
             return NULL;
         }
@@ -397,8 +400,7 @@ static int pool_clear(pool_object *self) {
  * callable).  A new reference, or NULL with an exception set. */
 static future_object *submit_call(pool_object *self, int64_t priority, PyObject *fn, PyObject *const *args,
                                   Py_ssize_t nargs, PyObject *kwnames) {
-    /* acquire: pairs with break_pool's release. */
-    if (cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
+    if (pool_is_broken(self->shared)) {
         PyErr_SetString(self->state->broken_pool_error, THREADPOOL_BROKEN_MESSAGE);
         return NULL;
     }
@@ -510,10 +512,8 @@ static int queue_map_jobs(pool_object *self, PyObject *items, map_jobs *jobs) {
         if (job == NULL) {
             return -1;
         }
-        /* acquire: pairs with break_pool's release, as in submit_call. */
-        int rc = cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)
-                     ? CYMADE_ESHUTDOWN
-                     : cymade_pool_submit_future(self->shared->pool, 0, &job->core);
+        int rc = pool_is_broken(self->shared) ? CYMADE_ESHUTDOWN
+                                              : cymade_pool_submit_future(self->shared->pool, 0, &job->core);
         if (rc != CYMADE_OK) {
             map_jobs_abandon(job);
             raise_engine_error(self, rc);
@@ -640,8 +640,7 @@ static PyObject *pool_get_threads(pool_object *self, void *Py_UNUSED(closure)) {
 }
 
 static PyObject *pool_get_broken(pool_object *self, void *Py_UNUSED(closure)) {
-    /* acquire: pairs with break_pool's release. */
-    if (self->shared != NULL && cymade_atomic_u64_load(&self->shared->broken, memory_order_acquire)) {
+    if (self->shared != NULL && pool_is_broken(self->shared)) {
         return PyUnicode_FromString(THREADPOOL_BROKEN_MESSAGE);
     }
     Py_RETURN_FALSE;
