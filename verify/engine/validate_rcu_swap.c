@@ -9,6 +9,16 @@
  * object inside a read-side section, twice with a yield in between.  A
  * reader that ever sees the poison, or the object change under it, read
  * memory reclaimed before its section ended: RCU's guarantee was broken.
+ *
+ * Now and then (every LINGER_INTERVAL_SECONDS) a reader lingers in its
+ * section instead, until its object is poisoned or LINGER_SECONDS passed.
+ * Correct RCU never reclaims the object meanwhile; a read side that does
+ * not hold back grace periods is then seen for certain, not only when a
+ * yield happens to span a reclaim.  The writer also lets at most
+ * RECLAIM_BACKLOG_MAX retired objects wait for reclaim: liburcu's reclaim
+ * thread works in batches about 10 ms apart, and a writer that runs far
+ * ahead of it leaves every reclaim behind the objects readers still hold,
+ * where a broken read side can go unseen for a whole run.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -23,6 +33,9 @@
 
 #define LIVE UINT64_C(0x11fe11fe11fe11fe)
 #define POISON UINT64_C(0xdeaddeaddeaddead)
+#define LINGER_SECONDS 0.05
+#define LINGER_INTERVAL_SECONDS 0.25
+#define RECLAIM_BACKLOG_MAX 1000
 
 typedef struct published {
     cymade_rcu_head rcu;
@@ -40,10 +53,14 @@ typedef struct shared_state {
 
 static pthread_mutex_t graveyard_lock = PTHREAD_MUTEX_INITIALIZER;
 static published *graveyard;
+/* Objects poisoned so far.  relaxed, as every access: a progress count that
+ * orders nothing. */
+static cymade_atomic_u64 reclaimed;
 
 static void poison(cymade_rcu_head *head) {
     published *old = (published *)((char *)head - offsetof(published, rcu));
     old->magic = POISON;
+    cymade_atomic_u64_fetch_add(&reclaimed, 1, memory_order_relaxed);
     pthread_mutex_lock(&graveyard_lock);
     old->next_dead = graveyard;
     graveyard = old;
@@ -60,6 +77,10 @@ static published *make_published(uint64_t generation) {
 static void writer(stress_thread *t, shared_state *state) {
     uint64_t generation = 1;
     while (!stress_deadline_passed(&state->deadline)) {
+        while (generation - 1 - cymade_atomic_u64_load(&reclaimed, memory_order_relaxed) > RECLAIM_BACKLOG_MAX &&
+               !stress_deadline_passed(&state->deadline)) {
+            sched_yield(); /* let reclaim catch up */
+        }
         /* acq_rel: release publishes the new object; acquire orders our
          * retirement of the old one after its initialisation. */
         published *old =
@@ -72,14 +93,25 @@ static void writer(stress_thread *t, shared_state *state) {
     cymade_atomic_u64_store(&state->stop, 1, memory_order_release);
 }
 
+static void linger(const published *object) {
+    stress_deadline end = stress_deadline_after(LINGER_SECONDS);
+    while (object->magic == LIVE && !stress_deadline_passed(&end)) {
+        sched_yield();
+    }
+}
+
 static void reader(stress_thread *t, shared_state *state) {
+    stress_deadline next_linger = stress_deadline_after(LINGER_INTERVAL_SECONDS);
     while (!cymade_atomic_u64_load(&state->stop, memory_order_acquire)) {
         cymade_rcu_read_lock();
         /* acquire: as rcu_dereference; pairs with the writer's exchange. */
         published *object = cymade_atomic_ptr_load(&state->current, memory_order_acquire);
         uint64_t first = object->magic;
         uint64_t generation = object->generation;
-        if (stress_rng_below(&t->rng, 4) == 0) {
+        if (stress_deadline_passed(&next_linger)) {
+            linger(object);
+            next_linger = stress_deadline_after(LINGER_INTERVAL_SECONDS);
+        } else if (stress_rng_below(&t->rng, 4) == 0) {
             sched_yield(); /* stretch the section across the writer's swaps */
         }
         uint64_t second = object->magic;
@@ -102,6 +134,7 @@ static void run_validate_rcu_swap(const stress_options *options) {
     cymade_rcu_init();
     cymade_atomic_ptr_init(&state.current, make_published(1));
     cymade_atomic_u64_init(&state.stop, 0);
+    cymade_atomic_u64_init(&reclaimed, 0);
     state.deadline = stress_deadline_after(options->seconds);
     stress_run_threads(4, options->seed, body, &state);
     cymade_rcu_barrier();
